@@ -1,0 +1,337 @@
+/* nvm/store-rec.c: one decoded record to rows (endpoints, interfaces, flows, raw). Runs in: ocserv-nvm. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nvm/store-int.h"
+
+/* how one named column becomes one SQL parameter */
+enum bind_how {
+	B_TEXT,
+	B_BLOB,
+	B_UINT,
+	B_SRC,			/* source address as text, v4 or v6 */
+	B_DST,
+	B_START,		/* seconds, from flowStartSeconds or flowStartMilliseconds */
+	B_END,
+	B_FAMILY,
+	B_MODULES,		/* basicList of strings as a JSON array */
+	B_HASHES,		/* basicList of fixed-size hashes, concatenated */
+};
+
+struct bind_map {
+	int8_t col;
+	uint8_t how;
+};
+
+#define C(col_, how_) { NVZ_COL_##col_, B_##how_ }
+
+/* parameters ?5.. of each INSERT, in order (?1..?4 are common, see bind_common) */
+static const struct bind_map endpoint_map[] = {
+	C(UDID, BLOB), C(HOST_NAME, TEXT), C(OS_NAME, TEXT), C(OS_VERSION, TEXT),
+	C(OS_EDITION, TEXT), C(SYS_MANUF, TEXT), C(SYS_TYPE, TEXT),
+};
+
+static const struct bind_map interface_map[] = {
+	C(UDID, BLOB), C(IF_UID, UINT), C(IF_INDEX, UINT), C(IF_TYPE, UINT),
+	C(IF_NAME, TEXT), C(IF_DETAILS, BLOB), C(IF_MAC, BLOB),
+};
+
+static const struct bind_map flow_map[] = {
+	C(NONE, FAMILY), C(PROTOCOL, UINT), C(NONE, SRC), C(SRC_PORT, UINT), C(NONE, DST),
+	C(DST_PORT, UINT), C(NONE, START), C(NONE, END), C(UDID, BLOB), C(USER, TEXT),
+	C(USER_ACCT_TYPE, UINT), C(PROC_ACCOUNT, TEXT), C(PROC_ACCT_TYPE, UINT),
+	C(PROC_NAME, TEXT), C(PROC_HASH, BLOB), C(PARENT_ACCOUNT, TEXT),
+	C(PARENT_ACCT_TYPE, UINT), C(PARENT_NAME, TEXT), C(PARENT_HASH, BLOB),
+	C(BYTES_IN, UINT), C(BYTES_OUT, UINT), C(DNS_SUFFIX, TEXT), C(DEST_HOST, TEXT),
+	C(IF_UID, UINT), C(MODULE_NAMES, MODULES), C(MODULE_HASHES, HASHES),
+};
+
+#define MAP_N(m) (sizeof(m) / sizeof((m)[0]))
+
+static int buf_reserve(TALLOC_CTX *mem_ctx, struct store_buf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 1024;
+	char *p;
+
+	if (b->len + more <= b->cap)
+		return 0;
+	while (cap < b->len + more)
+		cap *= 2;
+	p = talloc_realloc(mem_ctx, b->p, char, cap);
+	if (p == NULL)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* JSON string body: quote, backslash and control bytes escaped; other bytes as they are */
+static int buf_json_str(TALLOC_CTX *mem_ctx, struct store_buf *b, const uint8_t *s, size_t n)
+{
+	size_t i;
+
+	if (buf_reserve(mem_ctx, b, n * 6 + 3) < 0)
+		return -ENOMEM;
+	b->p[b->len++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\') {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = (char)s[i];
+		} else if (s[i] < 0x20 || s[i] == 0x7f) {
+			b->len += (size_t)snprintf(b->p + b->len, 7, "\\u%04x", s[i]);
+		} else {
+			b->p[b->len++] = (char)s[i];
+		}
+	}
+	b->p[b->len++] = '"';
+	return 0;
+}
+
+static int bind_modules(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
+{
+	struct store_buf *b = &st->mods;
+	struct nvm_blist l;
+	const uint8_t *p;
+	uint16_t len;
+	int rc;
+
+	b->len = 0;
+	if (v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0 ||
+	    buf_reserve(st, b, 2) < 0)
+		return sqlite3_bind_null(s, idx);
+	b->p[b->len++] = '[';
+	while ((rc = nvm_blist_next(&l, &p, &len)) == 1) {
+		if (buf_reserve(st, b, 1) < 0)
+			return sqlite3_bind_null(s, idx);
+		if (b->len > 1)
+			b->p[b->len++] = ',';
+		if (buf_json_str(st, b, p, len) < 0)
+			return sqlite3_bind_null(s, idx);
+	}
+	if (rc < 0 || buf_reserve(st, b, 1) < 0)
+		return sqlite3_bind_null(s, idx);
+	b->p[b->len++] = ']';
+	return sqlite3_bind_text(s, idx, b->p, (int)b->len, SQLITE_STATIC);
+}
+
+static int bind_hashes(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
+{
+	struct store_buf *b = &st->hashes;
+	struct nvm_blist l;
+	const uint8_t *p;
+	uint16_t len;
+
+	b->len = 0;
+	if (v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0)
+		return sqlite3_bind_null(s, idx);
+	while (nvm_blist_next(&l, &p, &len) == 1) {
+		if (buf_reserve(st, b, len) < 0)
+			return sqlite3_bind_null(s, idx);
+		memcpy(b->p + b->len, p, len);
+		b->len += len;
+	}
+	return sqlite3_bind_blob(s, idx, b->len ? b->p : "", (int)b->len, SQLITE_STATIC);
+}
+
+static int bind_addr(sqlite3_stmt *s, int idx, const struct nvm_value *v, char *buf)
+{
+	int af;
+
+	if (v == NULL)
+		return sqlite3_bind_null(s, idx);
+	if (v->kind == NVZ_KIND_IPV4)
+		af = AF_INET;
+	else if (v->kind == NVZ_KIND_IPV6)
+		af = AF_INET6;
+	else
+		return sqlite3_bind_blob(s, idx, v->p, v->len, SQLITE_STATIC);
+	if (inet_ntop(af, v->p, buf, INET6_ADDRSTRLEN) == NULL)
+		return sqlite3_bind_null(s, idx);
+	return sqlite3_bind_text(s, idx, buf, -1, SQLITE_STATIC);
+}
+
+/* seconds from the *_S column, else the *_MS column divided down */
+static int bind_time(sqlite3_stmt *s, int idx, const struct nvm_record *rec, enum nvz_col sec,
+		     enum nvz_col ms)
+{
+	const struct nvm_value *v = rec->named[sec];
+	uint64_t x;
+
+	if (v != NULL && v->kind == NVZ_KIND_TIME_S && nvm_value_uint(v, &x) == 0)
+		return sqlite3_bind_int64(s, idx, (sqlite3_int64)x);
+	v = rec->named[ms];
+	if (v != NULL && v->kind == NVZ_KIND_TIME_MS && nvm_value_uint(v, &x) == 0)
+		return sqlite3_bind_int64(s, idx, (sqlite3_int64)(x / 1000));
+	return sqlite3_bind_null(s, idx);
+}
+
+static int bind_value(sqlite3_stmt *s, int idx, const struct nvm_value *v, enum bind_how how)
+{
+	uint64_t x;
+
+	if (v == NULL)
+		return sqlite3_bind_null(s, idx);
+	if (how == B_UINT && v->kind == NVZ_KIND_UINT && nvm_value_uint(v, &x) == 0)
+		return sqlite3_bind_int64(s, idx, (sqlite3_int64)x);
+	if (how == B_TEXT && v->kind == NVZ_KIND_STRING)
+		return sqlite3_bind_text(s, idx, (const char *)v->p, v->len, SQLITE_STATIC);
+	/* anything that did not decode as its kind is kept as bytes */
+	return sqlite3_bind_blob(s, idx, v->len ? (const void *)v->p : "", v->len, SQLITE_STATIC);
+}
+
+static int bind_one(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_record *rec,
+		    const struct bind_map *m)
+{
+	const struct nvm_value *v = m->col >= 0 ? rec->named[m->col] : NULL;
+
+	switch (m->how) {
+	case B_SRC:
+		return bind_addr(s, idx, rec->named[NVZ_COL_SRC_V4] ? rec->named[NVZ_COL_SRC_V4]
+					     : rec->named[NVZ_COL_SRC_V6], st->src);
+	case B_DST:
+		return bind_addr(s, idx, rec->named[NVZ_COL_DST_V4] ? rec->named[NVZ_COL_DST_V4]
+					     : rec->named[NVZ_COL_DST_V6], st->dst);
+	case B_START:
+		return bind_time(s, idx, rec, NVZ_COL_START_S, NVZ_COL_START_MS);
+	case B_END:
+		return bind_time(s, idx, rec, NVZ_COL_END_S, NVZ_COL_END_MS);
+	case B_FAMILY:
+		return sqlite3_bind_int(s, idx, rec->tmpl->rec_type == NVZ_REC_FLOW6 ? 6 : 4);
+	case B_MODULES:
+		return v ? bind_modules(st, s, idx, v) : sqlite3_bind_null(s, idx);
+	case B_HASHES:
+		return v ? bind_hashes(st, s, idx, v) : sqlite3_bind_null(s, idx);
+	default:
+		return bind_value(s, idx, v, (enum bind_how)m->how);
+	}
+}
+
+static void bind_common(struct nvm_store *st, sqlite3_stmt *s, int64_t eid,
+			const struct nvm_record *rec)
+{
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)st->now);
+	sqlite3_bind_int64(s, 2, eid);
+	sqlite3_bind_int64(s, 3, rec->odid);
+	sqlite3_bind_int64(s, 4, rec->export_time);
+}
+
+static int insert_mapped(struct nvm_store *st, enum store_stmt which, const struct bind_map *map,
+			 size_t n, int64_t eid, const struct nvm_record *rec)
+{
+	sqlite3_stmt *s = st->st[which];
+	size_t i;
+	int rc;
+
+	bind_common(st, s, eid, rec);
+	for (i = 0; i < n; i++) {
+		rc = bind_one(st, s, (int)i + 5, rec, &map[i]);
+		if (rc != SQLITE_OK) {
+			sqlite3_clear_bindings(s);
+			return store_db_err(st, rc, "bind");
+		}
+	}
+	return store_step_done(st, s, "insert");
+}
+
+/* elements with no column (or whose list was malformed) are kept as raw rows */
+static bool is_raw(const struct nvm_value *v)
+{
+	if (v->col == NVZ_COL_NONE)
+		return true;
+	return (v->col == NVZ_COL_MODULE_NAMES || v->col == NVZ_COL_MODULE_HASHES) &&
+	       v->kind != NVZ_KIND_BASICLIST;
+}
+
+static int insert_raw(struct nvm_store *st, int64_t eid, const struct nvm_record *rec,
+		      const char *table, int64_t rec_id, bool all)
+{
+	sqlite3_stmt *s = st->st[ST_RAW];
+	const struct nvm_value *v;
+	uint16_t i;
+	int rc;
+
+	for (i = 0; i < rec->nvals; i++) {
+		v = &rec->v[i];
+		if (!all && !is_raw(v))
+			continue;
+		bind_common(st, s, eid, rec);
+		sqlite3_bind_int(s, 4, rec->tmpl->tid);
+		sqlite3_bind_text(s, 5, table, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, rec_id);
+		sqlite3_bind_int64(s, 7, v->pen);
+		sqlite3_bind_int(s, 8, v->id);
+		sqlite3_bind_blob(s, 9, v->len ? (const void *)v->p : "", v->len, SQLITE_STATIC);
+		rc = store_step_done(st, s, "insert raw");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int insert_record(struct nvm_store *st, int64_t eid, const struct nvm_record *rec)
+{
+	const char *table;
+	int rc;
+
+	switch (rec->tmpl->rec_type) {
+	case NVZ_REC_ENDPOINT:
+		table = "endpoints";
+		rc = insert_mapped(st, ST_ENDPOINT, endpoint_map, MAP_N(endpoint_map), eid, rec);
+		break;
+	case NVZ_REC_INTERFACE:
+		table = "interfaces";
+		rc = insert_mapped(st, ST_INTERFACE, interface_map, MAP_N(interface_map), eid, rec);
+		break;
+	case NVZ_REC_FLOW4:
+	case NVZ_REC_FLOW6:
+		table = "flows";
+		rc = insert_mapped(st, ST_FLOW, flow_map, MAP_N(flow_map), eid, rec);
+		break;
+	default:
+		return insert_raw(st, eid, rec, "other", ++st->other_seq, true);
+	}
+	if (rc < 0)
+		return rc;
+	return insert_raw(st, eid, rec, table, sqlite3_last_insert_rowid(st->db), false);
+}
+
+int nvm_store_record(struct nvm_store *st, const struct nvm_record *rec)
+{
+	int64_t eid;
+	int rc;
+
+	st->now = st->clock_fn();
+	rc = store_txn_begin(st);
+	if (rc == 0)
+		rc = store_exporter_id(st, rec->exporter, &eid);
+	if (rc == 0)
+		rc = insert_record(st, eid, rec);
+	if (rc < 0)
+		return rc;
+	st->pending++;
+	if (st->pending >= st->cfg.batch_records ||
+	    store_mono_ms() - st->txn_ms >= st->cfg.batch_ms)
+		rc = nvm_store_flush(st);
+	return rc;
+}
+
+static int ops_record(void *arg, const struct nvm_record *rec)
+{
+	return nvm_store_record(arg, rec);
+}
+
+static int ops_template(void *arg, struct nvm_exporter_info *exp, uint32_t odid,
+			const struct nvm_tmpl *t, bool withdrawn)
+{
+	return nvm_store_template(arg, exp, odid, t, withdrawn);
+}
+
+struct nvm_decoder_ops nvm_store_ops(struct nvm_store *st)
+{
+	struct nvm_decoder_ops ops = { .on_record = ops_record, .on_template = ops_template,
+				       .arg = st };
+
+	return ops;
+}

@@ -1,0 +1,146 @@
+/* worker/connect.c: CONNECT /CSCOSSLC/tunnel: cookie, tunnel from main, reply headers. Runs in: worker. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "common/ipc.h"
+#include "common/log.h"
+#include "ipc/ipc-msg.h"
+#include "worker/http.h"
+#include "worker/tunnel.h"
+#include "worker/worker.h"
+
+#include "config.h"
+
+#define WK_MAX_CLIENT_MTU 16384
+#define WK_MAIN_REPLY_TIMEOUT_MS 30000
+
+static unsigned header_uint(struct wk *w, const char *name)
+{
+	const char *v = http_req_header(w->req, name, 0);
+	char *end;
+	unsigned long n;
+
+	if (v == NULL)
+		return 0;
+	n = strtoul(v, &end, 10);
+	/* absurd values are ignored, not trusted (ocserv #717) */
+	if (end == v || *end != '\0' || n > WK_MAX_CLIENT_MTU)
+		return 0;
+	return (unsigned)n;
+}
+
+static void read_connect_headers(struct wk *w)
+{
+	struct wk_connect_req *c = &w->creq;
+	const char *atype = http_req_header(w->req, "X-CSTP-Address-Type", 0);
+	const char *full = http_req_header(w->req, "X-CSTP-Full-IPv6-Capability", 0);
+	const char *host = http_req_header(w->req, "X-CSTP-Hostname", 0);
+
+	c->hostname = host ? talloc_strndup(w, host, 255) : NULL;
+	c->base_mtu = header_uint(w, "X-CSTP-Base-MTU");
+	c->mtu = header_uint(w, "X-CSTP-MTU");
+	/* no header: the client takes whatever we have */
+	c->want_ipv4 = atype == NULL || strstr(atype, "IPv4") != NULL;
+	c->want_ipv6 = atype == NULL || strstr(atype, "IPv6") != NULL;
+	c->full_ipv6 = full != NULL && strcasecmp(full, "true") == 0;
+}
+
+static int ask_main(struct wk *w, TALLOC_CTX *tmp, int *ret_tun_fd)
+{
+	AuthCookieReq req = AUTH_COOKIE_REQ__INIT;
+	struct pollfd pfd = { .fd = w->main_fd, .events = POLLIN };
+	struct ipc_msg m;
+	int rc;
+
+	req.sid.data = w->sid;
+	req.sid.len = SID_LEN;
+	req.hostname = w->creq.hostname;
+	req.user_agent = w->user_agent;
+	if ((rc = ipc_send(w->main_fd, IPC_WK_MAIN_COOKIE_REQ, &req.base, -1)) < 0)
+		return rc;
+	if (poll(&pfd, 1, WK_MAIN_REPLY_TIMEOUT_MS) <= 0)
+		return -ETIMEDOUT;
+	if ((rc = ipc_recv(w->main_fd, tmp, &m)) < 0)
+		return rc;
+	if (m.type != IPC_MAIN_WK_COOKIE_REP) {
+		if (m.fd >= 0)
+			close(m.fd);
+		return -EPROTO;
+	}
+	w->tunnel = ipc_unpack(w, &auth_cookie_rep__descriptor, &m);
+	*ret_tun_fd = m.fd;
+	if (w->tunnel == NULL) {
+		if (m.fd >= 0)
+			close(m.fd);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Link MTU, then what fits in one CSTP frame inside one TLS record inside one TCP segment. */
+static void compute_mtu(struct wk *w)
+{
+	unsigned link = w->cfg->mtu ? w->cfg->mtu : 1500;
+	unsigned min = w->tunnel->has_ipv6 ? 1280 : 576;
+	unsigned ip_hdr = strchr(w->st->remote_ip, ':') ? 40 : 20;
+	unsigned overhead;
+
+	if (w->creq.base_mtu >= min && w->creq.base_mtu < link)
+		link = w->creq.base_mtu;
+	overhead = ip_hdr + 20 + (unsigned)gnutls_record_overhead_size(w->tls) + 8;
+	w->link_mtu = link;
+	w->data_mtu = link > overhead + 576 ? link - overhead : 576;
+}
+
+static int refuse(struct wk *w, const char *reason, bool bad_cookie)
+{
+	char *h;
+
+	if (bad_cookie) {
+		log_info("%s: cookie refused", w->st->remote_ip);
+		return wk_http_respond(w, 401, "Connection: close\r\n", NULL, NULL, 0) < 0 ? -EIO : 0;
+	}
+	h = talloc_asprintf(w, "X-Reason: %s\r\nConnection: close\r\n", reason);
+	log_info("%s: tunnel refused: %s", w->st->remote_ip, reason);
+	wk_http_respond(w, 503, h, NULL, NULL, 0);
+	return 0;
+}
+
+int wk_connect(struct wk *w, const uint8_t *extra, size_t extra_len)
+{
+	TALLOC_CTX *tmp = talloc_new(w);
+	const char *cookie = http_req_cookie(w->req, "webvpn");
+	int tun_fd = -1, rc;
+
+	read_connect_headers(w);
+	if (cookie == NULL || cookie_decode(cookie, w->sid) < 0) {
+		rc = refuse(w, NULL, true);
+		goto out;
+	}
+	rc = ask_main(w, tmp, &tun_fd);
+	if (rc < 0) {
+		refuse(w, "Server configuration error", false);
+		goto out;
+	}
+	if (w->tunnel->result != AUTH_RESULT__AUTH_OK || tun_fd < 0) {
+		const char *why = w->tunnel->reason ? w->tunnel->reason : "";
+
+		rc = refuse(w, why, strstr(why, "Cookie") != NULL || why[0] == '\0');
+		goto out;
+	}
+	w->tun_fd = tun_fd;
+	tun_fd = -1;
+	w->username = talloc_strdup(w, w->tunnel->username);
+	compute_mtu(w);
+	rc = wk_tunnel_run(w, extra, extra_len);
+out:
+	if (tun_fd >= 0)
+		close(tun_fd);
+	talloc_free(tmp);
+	return rc;
+}

@@ -1,0 +1,214 @@
+/* worker/http-serve.c: the HTTP phase: login documents, stubs, CONNECT. Runs in: worker. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "worker/auth-xml.h"
+#include "worker/http.h"
+#include "worker/worker.h"
+
+#define CLEAR_CTX_COOKIE \
+	"Set-Cookie: webvpncontext=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly\r\n"
+
+int wk_http_respond(struct wk *w, int code, const char *extra_headers, const char *ctype,
+		    const char *body, size_t body_len)
+{
+	char *head = talloc_asprintf(w, "HTTP/1.1 %d %s\r\n%s%s%s%sContent-Length: %zu\r\n"
+				     "X-Transcend-Version: 1\r\n\r\n",
+				     code, http_status_text(code),
+				     extra_headers ? extra_headers : "",
+				     ctype ? "Content-Type: " : "", ctype ? ctype : "",
+				     ctype ? "\r\n" : "", body_len);
+	int rc;
+
+	if (head == NULL)
+		return -ENOMEM;
+	rc = wk_send_all(w, head, strlen(head));
+	if (rc == 0 && body_len > 0)
+		rc = wk_send_all(w, body, body_len);
+	talloc_free(head);
+	return rc;
+}
+
+static int send_xml(struct wk *w, const char *headers, const char *xml)
+{
+	if (xml == NULL)
+		return -ENOMEM;
+	return wk_http_respond(w, 200, headers, "text/xml", xml, strlen(xml));
+}
+
+static int send_login_form(struct wk *w, TALLOC_CTX *tmp, const char *error)
+{
+	const char *msg = "Please enter your username and password.";
+
+	return send_xml(w, CLEAR_CTX_COOKIE,
+			auth_xml_request(tmp, msg, error, w->cfg->pre_login_banner, true, true,
+					 "Password:"));
+}
+
+static int send_success(struct wk *w, TALLOC_CTX *tmp)
+{
+	char cookie[COOKIE_TEXT_LEN], *headers, *xml;
+
+	if (cookie_encode(w->sid, cookie, sizeof(cookie)) < 0)
+		return -EIO;
+	headers = talloc_asprintf(tmp,
+		"Connection: Keep-Alive\r\n"
+		"Set-Cookie: webvpncontext=%s; Secure; HttpOnly\r\n"
+		"Set-Cookie: webvpn=%s; Secure; HttpOnly\r\n"
+		"Set-Cookie: webvpnc=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly\r\n"
+		"Set-Cookie: webvpnc=bu:/&p:t&iu:1/&sh:%s; path=/; Secure; HttpOnly\r\n",
+		cookie, cookie, w->cert_sha1);
+	xml = auth_xml_complete(tmp, w->cfg->banner, cookie, w->cert_sha1);
+	explicit_bzero(cookie, sizeof(cookie));
+	if (headers == NULL)
+		return -ENOMEM;
+	return send_xml(w, headers, xml);
+}
+
+/* POST of the login form or of the initial config-auth document. */
+static int serve_auth(struct wk *w, TALLOC_CTX *tmp)
+{
+	struct auth_reply *ar = NULL;
+	const uint8_t *body;
+	char *why = NULL;
+	size_t len;
+	int rc;
+
+	body = http_req_body(w->req, &len);
+	if (len == 0 || (rc = auth_xml_parse(tmp, body, len, &ar)) < 0)
+		return len == 0 ? send_login_form(w, tmp, NULL)
+				: wk_http_respond(w, 400, NULL, NULL, NULL, 0);
+	if (ar->username == NULL || ar->password == NULL || ar->username[0] == '\0')
+		return send_login_form(w, tmp, NULL);
+	rc = wk_sm_auth(w, tmp, ar->username, ar->password, &why);
+	if (ar->password != NULL)
+		explicit_bzero(ar->password, strlen(ar->password));
+	if (rc == -EACCES)
+		return send_xml(w, CLEAR_CTX_COOKIE,
+				auth_xml_failed(tmp, why ? why : "Login failed."));
+	if (rc < 0)
+		return rc;
+	return send_success(w, tmp);
+}
+
+/* Cisco clients probe these; fixed answers keep them from trying to update. */
+static int serve_stub(struct wk *w, const char *url)
+{
+	static const struct { const char *path; const char *ctype; const char *body; } stubs[] = {
+		{ "/VPNManifest.xml", "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn rev=\"1.0\">\n</vpn>\n" },
+		{ "/1/VPNManifest.xml", "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn rev=\"1.0\">\n</vpn>\n" },
+		{ "/1/binaries/update.txt", "text/plain", "0,0,0000\n" },
+		{ "/1/binaries/vpndownloader.sh", "application/x-shellscript", "#!/bin/sh\nexit 0\n" },
+		{ "/1/index.html", "text/html", "" },
+		{ "/1/Linux", "text/html", "" },
+		{ "/1/Linux_64", "text/html", "" },
+		{ "/1/Windows", "text/html", "" },
+		{ "/1/Darwin_i386", "text/html", "" },
+		{ "/logout", "text/html", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++)
+		if (strcmp(url, stubs[i].path) == 0)
+			return wk_http_respond(w, 200, NULL, stubs[i].ctype, stubs[i].body,
+					       strlen(stubs[i].body));
+	return 1;
+}
+
+static bool is_login_path(const char *url)
+{
+	return strcmp(url, "/") == 0 || strcmp(url, "/auth") == 0 || strcmp(url, "/VPN") == 0 ||
+	       strncmp(url, "/?", 2) == 0;
+}
+
+/* 1: request handled, keep going; 0: handled, close; <0: error */
+static int dispatch(struct wk *w, TALLOC_CTX *tmp, const uint8_t *extra, size_t extra_len)
+{
+	const char *url = http_req_url(w->req);
+	enum http_method_id m = http_req_method(w->req);
+	int rc;
+
+	talloc_free(w->user_agent);
+	w->user_agent = talloc_strndup(w, http_req_header(w->req, "User-Agent", 0) ?: "", 255);
+	if (m == HTTP_M_CONNECT) {
+		if (strcmp(url, "/CSCOSSLC/tunnel") != 0 && strcmp(url, "CSCOSSLC/tunnel") != 0) {
+			wk_http_respond(w, 404, "Connection: close\r\n", NULL, NULL, 0);
+			return 0;
+		}
+		return wk_connect(w, extra, extra_len);
+	}
+	if (m == HTTP_M_POST && url[0] == '/')
+		rc = serve_auth(w, tmp);
+	else if (m == HTTP_M_GET && is_login_path(url))
+		rc = send_login_form(w, tmp, NULL);
+	else if (m == HTTP_M_GET && (rc = serve_stub(w, url)) <= 0)
+		;
+	else {
+		wk_http_respond(w, 404, "Connection: close\r\n", NULL, NULL, 0);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	return http_req_keep_alive(w->req) ? 1 : 0;
+}
+
+static int wait_readable(struct wk *w, time_t deadline)
+{
+	struct pollfd pfd = { .fd = w->client_fd, .events = POLLIN };
+	time_t now = time(NULL);
+	int rc;
+
+	if (gnutls_record_check_pending(w->tls) > 0)
+		return 0;
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	rc = poll(&pfd, 1, (int)(deadline - now) * 1000);
+	if (rc == 0)
+		return -ETIMEDOUT;
+	return rc < 0 ? -errno : 0;
+}
+
+/* Reads requests until the client closes, errs, or a CONNECT becomes a tunnel. */
+int wk_serve_http(struct wk *w)
+{
+	uint8_t buf[4096];
+	unsigned timeout = w->cfg->auth_timeout ? w->cfg->auth_timeout : 240;
+	time_t deadline = time(NULL) + timeout;
+	size_t used;
+	ssize_t n;
+	int rc;
+
+	w->req = http_req_new(w);
+	if (w->req == NULL)
+		return -ENOMEM;
+	for (;;) {
+		if ((rc = wait_readable(w, deadline)) < 0)
+			return rc;
+		n = gnutls_record_recv(w->tls, buf, sizeof(buf));
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (n <= 0)
+			return n == 0 ? 0 : -ECONNRESET;
+		rc = http_req_feed(w->req, buf, (size_t)n, &used);
+		if (rc == -EMSGSIZE || rc == -EBADMSG) {
+			wk_http_respond(w, rc == -EMSGSIZE ? 413 : 400, "Connection: close\r\n",
+					NULL, NULL, 0);
+			log_info("bad HTTP request from %s (%s)", w->st->remote_ip,
+				 rc == -EMSGSIZE ? "too large" : "malformed");
+			return 0;
+		}
+		if (rc == 0)
+			continue;
+		TALLOC_CTX *tmp = talloc_new(w);
+
+		rc = dispatch(w, tmp, buf + used, (size_t)n - used);
+		talloc_free(tmp);
+		if (rc <= 0)
+			return rc;
+		http_req_reset(w->req);
+	}
+}

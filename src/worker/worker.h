@@ -1,0 +1,73 @@
+/* worker/worker.h: one client's worker state, shared by the worker's files. Runs in: worker. */
+#ifndef WORKER_WORKER_H
+#define WORKER_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <gnutls/gnutls.h>
+#include <talloc.h>
+
+#include "common/cfg.h"
+#include "common/cookie.h"
+#include "ipc/ipc.pb-c.h"
+
+#define WK_BUF_SIZE (16384 + 512)
+
+struct http_req;
+struct cstp_rx;
+
+/* What the client asked for in its CONNECT request. */
+struct wk_connect_req {
+	char *hostname;
+	char *user_agent;
+	unsigned base_mtu;      /* 0 = not sent or absurd */
+	unsigned mtu;
+	bool want_ipv4;
+	bool want_ipv6;
+	bool full_ipv6;
+};
+
+struct wk {
+	struct cfg *cfg;
+	WorkerStartup *st;
+	int main_fd;
+	int sm_fd;
+	int client_fd;
+	int tun_fd;
+	gnutls_session_t tls;
+	gnutls_certificate_credentials_t creds;
+	char cert_sha1[41];     /* upper-case hex SHA-1 of the server certificate */
+	struct http_req *req;
+	uint8_t sid[SID_LEN];
+	bool logged_in;
+	char *username;
+	char *user_agent;
+	struct wk_connect_req creq;
+	AuthCookieRep *tunnel;  /* main's answer to our CONNECT */
+	unsigned link_mtu;
+	unsigned data_mtu;
+	uint64_t rx_bytes, tx_bytes;
+	unsigned bye_reason;
+};
+
+/* tls.c */
+int wk_tls_setup(struct wk *w);
+int wk_tls_handshake(struct wk *w);
+int wk_send_all(struct wk *w, const void *buf, size_t len);
+
+/* sm-client.c: paired with sm_answer_* in secmod/answer.c */
+int wk_sm_auth(struct wk *w, TALLOC_CTX *tmp, const char *user, const char *pass,
+	       char **ret_msg);
+
+/* http-serve.c */
+int wk_serve_http(struct wk *w);
+int wk_http_respond(struct wk *w, int code, const char *extra_headers, const char *ctype,
+		    const char *body, size_t body_len);
+
+/* tunnel.c */
+int wk_connect(struct wk *w, const uint8_t *extra, size_t extra_len);
+
+/* privs.c */
+int wk_drop_privileges(struct wk *w);
+
+#endif /* WORKER_WORKER_H */
