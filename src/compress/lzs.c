@@ -299,8 +299,9 @@ int lzs_compress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 		return -EINVAL;
 	e.in = in;
 	e.in_len = in_len;
-	memset(e.head, 0, sizeof(e.head));
-	memset(e.near2, 0, sizeof(e.near2));
+	/* 0xffff reads as position p + 1 (mod 2^16): "after p", so never a candidate */
+	memset(e.head, 0xff, sizeof(e.head));
+	memset(e.near2, 0xff, sizeof(e.near2));
 	if (!enc_body(&e, &w, &p))
 		return -EFBIG;
 	for (; p < in_len; p++)

@@ -391,12 +391,12 @@ e2e_server_start() {
 	ip netns exec "$E2E_SNS" "$OCSERV_BIN" -f -d "$E2E_SRV_DEBUG" -c "$E2E_CONF" \
 		> "$E2E_SRV_LOG" 2>&1 < /dev/null &
 	E2E_SRV_PID=$!
-	for i in $(seq 1 200); do	# up to 10 s
+	for i in $(seq 1 400); do	# up to 20 s (the machine may be busy)
 		e2e_alive "$E2E_SRV_PID" || e2e_fatal "server exited during startup"
 		e2e_server_listening && { e2e_log "server $E2E_SRV_PID listening"; return 0; }
 		sleep 0.05
 	done
-	e2e_fatal "server not listening on $E2E_SRV_IP:$E2E_PORT after 10 s"
+	e2e_fatal "server not listening on $E2E_SRV_IP:$E2E_PORT after 20 s"
 }
 
 e2e_server_alive() { e2e_alive "$E2E_SRV_PID"; }
@@ -477,10 +477,10 @@ e2e_client_reap() {
 	return 0
 }
 
-# e2e_client_wait_up NAME [SECONDS]: 0 once the env-script wrote its up marker; 1 if the client
+# e2e_client_wait_up NAME [SECONDS=30]: 0 once the env-script wrote its up marker; 1 if the client
 # exited or the time ran out.
 e2e_client_wait_up() {
-	local name=$1 max=$(( ${2:-20} * 20 )) i dir
+	local name=$1 max=$(( ${2:-30} * 20 )) i dir
 	dir=$(e2e_cdir "$name")
 	for i in $(seq 1 "$max"); do
 		[ -f "$dir/up" ] && return 0
