@@ -11,6 +11,7 @@ enum ipc_type {
 	IPC_MAIN_WK_STARTUP = 1,          /* WorkerStartup + config snapshot fd */
 	IPC_MAIN_WK_COOKIE_REP = 2,       /* AuthCookieRep (+ tun fd) */
 	IPC_MAIN_WK_TERMINATE = 3,        /* empty: disconnect the client and exit */
+	IPC_MAIN_WK_UDP_FD = 4,           /* UdpFd + connected UDP socket */
 
 	/* worker -> main */
 	IPC_WK_MAIN_COOKIE_REQ = 20,      /* AuthCookieReq */

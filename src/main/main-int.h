@@ -52,6 +52,8 @@ struct proc {
 	struct ip_lease lease;
 	uint32_t bye_reason;    /* from the worker's BYE, else 0 */
 	uint64_t rx_bytes, tx_bytes;
+	uint8_t dtls_id[32];    /* what this session's DTLS ClientHello carries */
+	time_t udp_fwd_time;    /* last time main handed this worker a UDP socket */
 	struct proc *next;
 };
 
@@ -69,6 +71,9 @@ struct main_ctx {
 	int listen_fd[MAIN_MAX_LISTENERS];
 	ev_io listen_w[MAIN_MAX_LISTENERS];
 	unsigned n_listen;
+	int udp_fd[MAIN_MAX_LISTENERS];
+	ev_io udp_w[MAIN_MAX_LISTENERS];
+	unsigned n_udp;
 	ev_child child_w;
 	ev_signal sig_term, sig_int, sig_hup;
 	struct ip_pool *pool;
@@ -79,6 +84,7 @@ struct main_ctx {
 	int debug;
 	time_t start_time;
 	uint64_t total_sessions;
+	struct ctl_server *ctl;         /* occtl socket (main/ctl.c), NULL when off */
 };
 
 /* proc.c */
@@ -90,6 +96,10 @@ unsigned proc_count_user(struct main_ctx *m, const char *user, const uint8_t *ex
 /* worker-cmd.c */
 void main_worker_cb(struct ev_loop *loop, ev_io *w, int revents);
 void main_secmod_cb(struct ev_loop *loop, ev_io *w, int revents);
+
+/* udp.c */
+int main_udp_open(struct main_ctx *m);
+void main_udp_watch(struct main_ctx *m);
 
 /* spawn.c */
 int main_spawn_worker(struct main_ctx *m, int client_fd, const struct sockaddr *peer,

@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "common/proctitle.h"
+#include "main/ctl.h"
 #include "main/main-int.h"
 #include "main/tun.h"
 #include "secmod/secmod.h"
@@ -213,7 +214,9 @@ static int setup(struct main_ctx *m, const struct main_opts *o)
 	if (m->pool == NULL)
 		return -ENOMEM;
 	if ((rc = make_snapshot(m, o->config)) < 0 || (rc = tun_netlink_init()) < 0 ||
-	    (rc = open_listeners(m)) < 0 || (rc = main_start_secmod(m)) < 0)
+	    (rc = open_listeners(m)) < 0 || (rc = main_udp_open(m)) < 0 || (rc = main_start_secmod(m)) < 0)
+		return rc;
+	if (m->cfg->use_occtl && (rc = ctl_start(m)) < 0)
 		return rc;
 	return 0;
 }
@@ -225,6 +228,7 @@ static void watch(struct main_ctx *m)
 		m->listen_w[i].data = m;
 		ev_io_start(m->loop, &m->listen_w[i]);
 	}
+	main_udp_watch(m);
 	ev_io_init(&m->secmod_w, main_secmod_cb, m->secmod_fd, EV_READ);
 	m->secmod_w.data = m;
 	ev_io_start(m->loop, &m->secmod_w);
@@ -241,6 +245,7 @@ static void watch(struct main_ctx *m)
 
 static void shutdown_all(struct main_ctx *m)
 {
+	ctl_stop(m);
 	for (struct proc *p = m->procs; p != NULL; p = p->next)
 		kill(p->pid, SIGTERM);
 	if (m->secmod_pid > 0)

@@ -76,6 +76,8 @@ int main_start_secmod(struct main_ctx *m)
 		for (unsigned i = 0; i < m->n_listen; i++)
 			close(m->listen_fd[i]);
 		close(m->config_fd);
+		for (unsigned i = 0; i < m->n_udp; i++)
+			close(m->udp_fd[i]);
 		log_init("sec-mod", !m->foreground);
 		proctitle_set("ocserv-sm");
 		fcntl(sv[1], F_SETFL, O_NONBLOCK);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <gnutls/crypto.h>
 
 #include "common/log.h"
 #include "ipc/ipc-msg.h"
@@ -91,6 +92,11 @@ static int open_tunnel(struct proc *p, const SecmSessionReply *sr)
 		r.session_timeout_remaining = sr->session_timeout_remaining;
 	}
 	fill_lease(&r, &p->lease);
+	if (gnutls_rnd(GNUTLS_RND_NONCE, p->dtls_id, sizeof(p->dtls_id)) == 0) {
+		r.has_dtls_id = 1;
+		r.dtls_id.data = p->dtls_id;
+		r.dtls_id.len = sizeof(p->dtls_id);
+	}
 	p->state = PROC_CONNECTED;
 	m->total_sessions++;
 	rc = ipc_send(p->fd, IPC_MAIN_WK_COOKIE_REP, &r.base, tun_fd);

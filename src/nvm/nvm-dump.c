@@ -1,4 +1,4 @@
-/* nvm/nvm-dump.c: decode a pcap or raw IPFIX file and print one JSON line per record. Runs in: tools/tests. */
+/* nvm/nvm-dump.c: pcap or raw IPFIX in, one JSON line per record out. Runs in: tools, tests. */
 /*
  * Usage: nvm-dump [--store DB] FILE
  * FILE is a pcap (UDP payloads; the IP source is the exporter) or a raw IPFIX message stream

@@ -1,10 +1,11 @@
-/* nvm/nvzflow.c: nvzFlow and IANA element table, named columns, record classes. Runs in: ocserv-nvm. */
+/* nvm/nvzflow.c: nvzFlow/IANA element table, named columns, record classes. Runs in: ocserv-nvm. */
 #include <stddef.h>
 
 #include "nvzflow.h"
 
 #define IANA(id_, kind_, col_, name_) { 0, id_, NVZ_KIND_##kind_, NVZ_COL_##col_, name_ }
-#define CISCO(id_, kind_, col_, name_) { NVZ_PEN_CISCO, id_, NVZ_KIND_##kind_, NVZ_COL_##col_, name_ }
+#define CISCO(id_, kind_, col_, name_) \
+	{ NVZ_PEN_CISCO, id_, NVZ_KIND_##kind_, NVZ_COL_##col_, name_ }
 
 /*
  * Looked up only when a template arrives; per record the decoder uses the column and kind

@@ -1,4 +1,4 @@
-/* nvm/nvzflow.h: nvzFlow and IANA element table, named columns, record classes. Runs in: ocserv-nvm. */
+/* nvm/nvzflow.h: nvzFlow/IANA element table, named columns, record classes. Runs in: ocserv-nvm. */
 #ifndef NVM_NVZFLOW_H
 #define NVM_NVZFLOW_H
 

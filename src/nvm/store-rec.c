@@ -1,4 +1,4 @@
-/* nvm/store-rec.c: one decoded record to rows (endpoints, interfaces, flows, raw). Runs in: ocserv-nvm. */
+/* nvm/store-rec.c: a decoded record to rows (flows, endpoints, ...). Runs in: ocserv-nvm. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@
  */
 struct nvm_store_cfg {
 	const char *path;
-	unsigned batch_records;		/* 0 = 4096 */
+	unsigned batch_records;		/* 0 = 16384 */
 	unsigned batch_ms;		/* 0 = 1000 */
 	unsigned retention_days;	/* 0 = keep for ever */
 	unsigned retention_chunk;	/* rows per delete statement; 0 = 2000 */

@@ -289,6 +289,12 @@ static size_t utf8_seq(const unsigned char *s)
 	return n;
 }
 
+/* U+FFFE and U+FFFF are valid UTF-8 but not XML 1.0 characters (found by fuzz-auth-xml) */
+static bool is_nonchar(const unsigned char *s, size_t n)
+{
+	return n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe;
+}
+
 /* escape markup; bytes XML 1.0 cannot carry at all (controls, bad UTF-8) become '?' */
 static void xb_esc(struct xml_buf *b, const char *value)
 {
@@ -308,7 +314,7 @@ static void xb_esc(struct xml_buf *b, const char *value)
 		n = *s < 0x80 ? 1 : utf8_seq(s);
 		rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
 		      *s == '"' ? "&quot;" : *s == '\'' ? "&apos;" : NULL;
-		if (rep == NULL && (n == 0 || *s == 0x7f ||
+		if (rep == NULL && (n == 0 || *s == 0x7f || is_nonchar(s, n) ||
 				    (*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')))
 			rep = "?";
 		if (rep != NULL) {

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <gnutls/crypto.h>
 
 #include "common/ipc.h"
 #include "common/log.h"
 #include "ipc/ipc-msg.h"
+#include "worker/dtls.h"
 #include "worker/http.h"
 #include "worker/tunnel.h"
 #include "worker/worker.h"
@@ -34,6 +36,17 @@ static unsigned header_uint(struct wk *w, const char *name)
 	return (unsigned)n;
 }
 
+/* is `name` one of the colon-separated items of `list`? */
+static bool offers(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p != NULL && *p != '\0'; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ':' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static void read_connect_headers(struct wk *w)
 {
 	struct wk_connect_req *c = &w->creq;
@@ -48,6 +61,7 @@ static void read_connect_headers(struct wk *w)
 	c->want_ipv4 = atype == NULL || strstr(atype, "IPv4") != NULL;
 	c->want_ipv6 = atype == NULL || strstr(atype, "IPv6") != NULL;
 	c->full_ipv6 = full != NULL && strcasecmp(full, "true") == 0;
+	c->dtls_psk = offers(http_req_header(w->req, "X-DTLS-CipherSuite", 0), "PSK-NEGOTIATE");
 }
 
 static int ask_main(struct wk *w, TALLOC_CTX *tmp, int *ret_tun_fd)
@@ -82,7 +96,11 @@ static int ask_main(struct wk *w, TALLOC_CTX *tmp, int *ret_tun_fd)
 	return 0;
 }
 
-/* Link MTU, then what fits in one CSTP frame inside one TLS record inside one TCP segment. */
+/*
+ * Link MTU, then the data MTU: what fits in one DTLS record in one UDP
+ * datagram when DTLS is offered, else one CSTP frame in one TLS record in one
+ * TCP segment.
+ */
 static void compute_mtu(struct wk *w)
 {
 	unsigned link = w->cfg->mtu ? w->cfg->mtu : 1500;
@@ -92,9 +110,46 @@ static void compute_mtu(struct wk *w)
 
 	if (w->creq.base_mtu >= min && w->creq.base_mtu < link)
 		link = w->creq.base_mtu;
-	overhead = ip_hdr + 20 + (unsigned)gnutls_record_overhead_size(w->tls) + 8;
 	w->link_mtu = link;
+	w->udp_mtu = link - ip_hdr - 8;
+	if (w->dtls_offered)
+		overhead = ip_hdr + 8 + DTLS_GCM_OVERHEAD + 1;
+	else
+		overhead = ip_hdr + 20 + (unsigned)gnutls_record_overhead_size(w->tls) + 8;
 	w->data_mtu = link > overhead + 576 ? link - overhead : 576;
+}
+
+/* PSK-NEGOTIATE: the key is exported from this TLS session, so only its owner knows it */
+static void setup_dtls(struct wk *w)
+{
+	static const char label[] = "EXPORTER-openconnect-psk";
+	uint8_t psk[32];
+
+	if (w->cfg->udp_port == 0 || !w->cfg->dtls_psk || !w->creq.dtls_psk ||
+	    !w->tunnel->has_dtls_id || w->tunnel->dtls_id.len != 32)
+		return;
+	if (gnutls_prf_rfc5705(w->tls, sizeof(label) - 1, label, 0, NULL, sizeof(psk),
+			       (char *)psk) < 0)
+		return;
+	w->dtls_offered = true;
+	compute_mtu(w);
+	w->dtls = wk_dtls_new(w, w->cfg->tls_priorities, psk, w->udp_mtu);
+	gnutls_memset(psk, 0, sizeof(psk));
+	if (w->dtls == NULL)
+		w->dtls_offered = false;
+}
+
+/* per channel, only what the client offered; off unless the admin enabled it */
+static void negotiate_compression(struct wk *w)
+{
+	const char *prio = w->cfg->compression_algo_priority;
+
+	if (!w->cfg->compression)
+		return;
+	w->cstp_comp = comp_negotiate(http_req_header(w->req, "X-CSTP-Accept-Encoding", 0), prio);
+	if (w->dtls_offered)
+		w->dtls_comp = comp_negotiate(http_req_header(w->req, "X-DTLS-Accept-Encoding", 0),
+					      prio);
 }
 
 static int refuse(struct wk *w, const char *reason, bool bad_cookie)
@@ -137,6 +192,8 @@ int wk_connect(struct wk *w, const uint8_t *extra, size_t extra_len)
 	tun_fd = -1;
 	w->username = talloc_strdup(w, w->tunnel->username);
 	compute_mtu(w);
+	setup_dtls(w);
+	negotiate_compression(w);
 	rc = wk_tunnel_run(w, extra, extra_len);
 out:
 	if (tun_fd >= 0)

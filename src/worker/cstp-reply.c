@@ -85,6 +85,24 @@ static void add_routes(struct wk *w, char **s, const struct cfg_net *nets, size_
 	}
 }
 
+static void add_dtls(struct wk *w, char **s)
+{
+	const struct cfg *c = w->cfg;
+	char hex[2 * 32 + 1];
+
+	add_uint(s, "X-DTLS-DPD", c->dpd);
+	add_uint(s, "X-DTLS-Port", c->udp_port);
+	if (c->rekey_time > 0) {
+		add_uint(s, "X-DTLS-Rekey-Time", c->rekey_time + 10);
+		add(s, "X-DTLS-Rekey-Method", "ssl");
+	}
+	add_uint(s, "X-DTLS-Keepalive", c->keepalive);
+	for (size_t i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", w->tunnel->dtls_id.data[i]);
+	add(s, "X-DTLS-App-ID", hex);
+	add(s, "X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+}
+
 char *wk_cstp_reply(struct wk *w, void *mem_ctx)
 {
 	const struct cfg *c = w->cfg;
@@ -136,10 +154,16 @@ char *wk_cstp_reply(struct wk *w, void *mem_ctx)
 	add(&s, "X-CSTP-Keep", "true");
 	add(&s, "X-CSTP-TCP-Keepalive", "true");
 	add(&s, "X-CSTP-License", "accept");
+	if (w->dtls_offered)
+		add_dtls(w, &s);
 	add_uint(&s, "X-CSTP-Base-MTU", w->link_mtu);
 	add_uint(&s, "X-CSTP-MTU", w->data_mtu);
 	if (c->banner != NULL)
 		add(&s, "X-CSTP-Banner", escape_banner(mem_ctx, c->banner));
+	if (w->dtls_offered && w->dtls_comp != COMP_NONE)
+		add(&s, "X-DTLS-Content-Encoding", comp_wire_name(w->dtls_comp));
+	if (w->cstp_comp != COMP_NONE)
+		add(&s, "X-CSTP-Content-Encoding", comp_wire_name(w->cstp_comp));
 	if (s != NULL)
 		s = talloc_asprintf_append(s, "\r\n");
 	return s;

@@ -1,5 +1,4 @@
 /* worker/http.c: incremental HTTP/1.1 request parser over http-parser. Runs in: worker (unprivileged). */
-#include <ctype.h>
 #include <errno.h>
 #include <http_parser.h>
 #include <string.h>

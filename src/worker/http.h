@@ -23,7 +23,7 @@ struct http_req *http_req_new(TALLOC_CTX *mem_ctx);
 /*
  * Feed bytes read from the peer. Returns 1 when a complete request is
  * available, 0 when more bytes are needed, -EMSGSIZE when a limit above was
- * exceeded, -EBADMSG when the request is malformed. *ret_used is the number of
+ * exceeded, -EBADMSG when the request is malformed (-ENOMEM on OOM). *ret_used is the number of
  * bytes consumed; bytes after the end of the request stay with the caller (a
  * pipelined second request is not parsed). Once 1 or an error has been
  * returned, further calls return the same value and consume nothing until

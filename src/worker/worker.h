@@ -9,12 +9,14 @@
 
 #include "common/cfg.h"
 #include "common/cookie.h"
+#include "compress/comp.h"
 #include "ipc/ipc.pb-c.h"
 
 #define WK_BUF_SIZE (16384 + 512)
 
 struct http_req;
 struct cstp_rx;
+struct wk_dtls;
 
 /* What the client asked for in its CONNECT request. */
 struct wk_connect_req {
@@ -25,6 +27,7 @@ struct wk_connect_req {
 	bool want_ipv4;
 	bool want_ipv6;
 	bool full_ipv6;
+	bool dtls_psk;          /* PSK-NEGOTIATE offered in X-DTLS-CipherSuite */
 };
 
 struct wk {
@@ -46,6 +49,11 @@ struct wk {
 	AuthCookieRep *tunnel;  /* main's answer to our CONNECT */
 	unsigned link_mtu;
 	unsigned data_mtu;
+	unsigned udp_mtu;       /* largest UDP payload towards the client */
+	bool dtls_offered;      /* the CONNECT reply carried DTLS headers */
+	enum comp_method cstp_comp;
+	enum comp_method dtls_comp;
+	struct wk_dtls *dtls;
 	uint64_t rx_bytes, tx_bytes;
 	unsigned bye_reason;
 };

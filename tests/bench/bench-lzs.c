@@ -278,10 +278,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < NPKT; i++)
 			gen[k](kinds[k].raw + (size_t)i * PKT_LEN, PKT_LEN);
 	}
-	printf("%d packets of %d bytes, %.1f s per measurement, MB/s of uncompressed data, 1 core\n",
+	printf("%d packets of %d bytes, %.1f s per measurement, MB/s of uncompressed data, 1 core;\n"
+	       "ratio = in/out; best = optimal LZS parse; of best = our size vs optimal\n",
 	       NPKT, PKT_LEN, secs);
-	printf("           | LZS ratio  best  of best |  comp   decomp  | LZ4   |  comp   decomp\n");
-	printf("-----------+------------------------+-----------------+-------+----------------\n");
+	printf("%-10s | %5s %5s %7s | %7s %7s | %5s | %7s %7s\n", "data", "LZS", "best",
+	       "of best", "comp", "decomp", "LZ4", "comp", "decomp");
+	printf("-----------+---------------------+-----------------+-------+----------------\n");
 	for (int k = 0; k < NKIND; k++)
 		row(&kinds[k], secs);
 	row_capped(&kinds[NKIND - 1], secs);

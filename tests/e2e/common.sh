@@ -166,6 +166,8 @@ e2e_require_tools() {
 
 # ---------------------------------------------------------------- run id, temp dir, teardown
 
+# e2e_init [TOOL...]: checks (extra tools too), picks the programs, makes the run id and temp dir.
+# shellcheck disable=SC2120
 e2e_init() {
 	e2e_require_tools "$@"
 	e2e_select_programs
@@ -279,7 +281,7 @@ e2e_topology() {
 	for i in $(seq 1 "$n"); do
 		cns="wg${E2E_ID}c$i"
 		e2e_ns_add "$cns"
-		E2E_CNS[$i]=$cns
+		E2E_CNS[i]=$cns
 		ip -n "$E2E_SNS" link add "vs$i" type veth peer name "vc$i" netns "$cns" ||
 			e2e_fatal "veth for client $i"
 		ip -n "$E2E_SNS" link set "vs$i" master "$br"
@@ -400,6 +402,34 @@ e2e_server_start() {
 }
 
 e2e_server_alive() { e2e_alive "$E2E_SRV_PID"; }
+
+# e2e_server_stop: SIGTERM the server and wait (bounded) until it and its port are gone.
+e2e_server_stop() {
+	local i
+	kill -TERM "$E2E_SRV_PID" 2>/dev/null
+	for i in $(seq 1 200); do
+		e2e_alive "$E2E_SRV_PID" || break
+		sleep 0.05
+	done
+	e2e_alive "$E2E_SRV_PID" && kill -KILL "$E2E_SRV_PID" 2>/dev/null
+	wait "$E2E_SRV_PID" 2>/dev/null
+	for i in $(seq 1 100); do
+		e2e_server_listening || return 0
+		sleep 0.05
+	done
+	e2e_fatal "server port still busy after stop"
+}
+
+# e2e_wait_for SECONDS COMMAND...: poll (every 50 ms) until COMMAND succeeds; 1 on time-out.
+e2e_wait_for() {
+	local max=$(( $1 * 20 )) i
+	shift
+	for i in $(seq 1 "$max"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 # Children of the server main process that are workers (title or binary name has "worker").
 e2e_worker_pids() {

@@ -8,6 +8,7 @@
 # written dump.  Paths come from the test: E2E_ENVDUMP, E2E_UPMARK, E2E_EVENTS.  Never fails:
 # a non-zero exit would make openconnect give up, and the tests judge by the files instead.
 
+# shellcheck disable=SC2154  # reason, TUNDEV, INTERNAL_* come from openconnect
 events=${E2E_EVENTS:-/dev/null}
 
 run() {

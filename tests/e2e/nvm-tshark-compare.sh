@@ -7,7 +7,7 @@ builddir=${builddir:-.}
 NVM_DUMP=${NVM_DUMP:-$builddir/src/nvm/nvm-dump}
 PCAP=${1:-${NVZ_PCAP:-}}
 if [ -z "$PCAP" ]; then
-	for p in "$srcdir/tests/data/nvz.pcap" /work/shared/data/nvzflow/nvz.pcap; do
+	for p in "$srcdir/tests/data/nvz.pcap" "$srcdir/../shared/data/nvzflow/nvz.pcap" /work/shared/data/nvzflow/nvz.pcap; do
 		[ -r "$p" ] && PCAP=$p && break
 	done
 fi

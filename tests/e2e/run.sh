@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-j) jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
-	-h|--help) sed -n '3,9p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,10p' "$0" | cut -c3-; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -62,7 +62,7 @@ reap_one() {	# wait for any running test and account for it
 for t in "${tests[@]}"; do
 	while [ "${#pid_test[@]}" -ge "$jobs" ]; do reap_one; done
 	started[$t]=$(( $(date +%s%N) / 1000000 ))
-	timeout -k 5 "$limit" "$here/$t.sh" > "$logs/$t.log" 2>&1 < /dev/null &
+	timeout -k 30 "$limit" "$here/$t.sh" > "$logs/$t.log" 2>&1 < /dev/null &
 	pid_test[$!]=$t
 done
 while [ "${#pid_test[@]}" -gt 0 ]; do reap_one; done

@@ -9,7 +9,7 @@
 e2e_init openssl
 e2e_standard_setup 1
 cns=${E2E_CNS[1]}
-wait_s=3
+wait_s=4
 [ "$E2E_STRICT" = 1 ] && wait_s=10
 
 # raw NAME: send stdin over TLS; the server's answer goes to raw-NAME.out, the status to

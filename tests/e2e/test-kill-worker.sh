@@ -35,7 +35,7 @@ gone() {
 	ip -n "$E2E_SNS" -o -4 addr show | grep -q "peer $aip/" && return 1
 	e2e_is_prog "$OCCTL_BIN" || return 0
 	e2e_occtl show users > "$E2E_RUN/users.txt" || return 1
-	! grep -qE "^[[:space:]]*$w[[:space:]]" "$E2E_RUN/users.txt"
+	! grep -qE "^[[:space:]]*${w}[[:space:]]" "$E2E_RUN/users.txt"
 }
 for i in $(seq 1 200); do
 	gone && break

@@ -11,7 +11,7 @@ e2e_client_wait_up a || e2e_fatal "client a did not come up"
 e2e_client_wait_up b || e2e_fatal "client b did not come up"
 aip=$(e2e_client_ip a)
 bip=$(e2e_client_ip b)
-[ -n "$aip" ] && [ -n "$bip" ] || e2e_fatal "missing addresses: a='$aip' b='$bip'"
+{ [ -n "$aip" ] && [ -n "$bip" ]; } || e2e_fatal "missing addresses: a='$aip' b='$bip'"
 assert_ne "$aip" "$bip" "VPN address of the second client"
 assert_ping "${E2E_CNS[1]}" "$(e2e_server_tun_addr "$aip")" "client a to server"
 assert_ping "${E2E_CNS[2]}" "$(e2e_server_tun_addr "$bip")" "client b to server"

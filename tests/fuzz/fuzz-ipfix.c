@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz-ipfix.c: arbitrary bytes into the IPFIX decoder. Runs in: fuzzing, make check (replay). */
+/* tests/fuzz/fuzz-ipfix.c: arbitrary bytes into the IPFIX decoder. Runs in: fuzzing, make check. */
 /*
  * First byte, bit 0: 0 = fresh template cache (the input must bring its own templates),
  * 1 = the real NVM templates (262/266/267/268, domain 127) preloaded so data sets decode.
@@ -45,7 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(2055) };
 	struct nvm_decoder_ops ops = { .on_record = walk_record };
-	struct nvm_decoder_cfg cfg = { .lim = { .max_tmpl_per_exporter = 64, .max_fields = 64 } };
+	struct nvm_decoder_cfg cfg = {
+		.lim = { .max_exporters = 4, .max_tmpl_per_exporter = 64, .max_fields = 64 }
+	};
 	struct nvm_decoder *dec;
 
 	if (size < 1)

@@ -1,4 +1,4 @@
-/* tests/unit/nvz-capture.h: bytes of real AnyConnect NVM (nvzFlow) IPFIX messages. Runs in: make check. */
+/* tests/unit/nvz-capture.h: bytes of real AnyConnect NVM IPFIX messages. Runs in: make check. */
 /*
  * nvz_tmpl_msg and nvz_data_msg are the two messages of shared/data/nvzflow/nvz.ipfix (the
  * capture published in obsrvbl/ona's tests, see design/NVM-LZS-SCALE.md §1.3): templates

@@ -290,6 +290,12 @@ static void test_request_unrepresentable_bytes(void **state)
 	assert_string_equal(xp(tmp, d, "string(/config-auth/auth/message)"),
 			    "a?b?c?d?(\xe2\x82\xac???");
 	xmlFreeDoc(d);
+	/* regression (fuzz-auth-xml): U+FFFF / U+FFFE are UTF-8 but not XML characters */
+	doc = auth_xml_request(tmp, "x\xef\xbf\xbfy\xef\xbf\xbez\xef\xbf\xbd", NULL, NULL, true, true,
+			       NULL);
+	d = reparse(doc);
+	assert_string_equal(xp(tmp, d, "string(/config-auth/auth/message)"), "x?y?z\xef\xbf\xbd");
+	xmlFreeDoc(d);
 	talloc_free(tmp);
 }
 

@@ -1,4 +1,4 @@
-/* tests/unit/test-nvm-store.c: SQLite store: persist, reopen, retention, query. Runs in: make check. */
+/* tests/unit/test-nvm-store.c: store: persist, reopen, retention, query. Runs in: make check. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-/* tests/unit/test-nvzflow-capture.c: the real NVM capture decodes to exact values. Runs in: make check. */
+/* tests/unit/test-nvzflow-capture.c: the real NVM capture, exact values. Runs in: make check. */
 /*
  * Expected values were written down from tshark 4.0.17
  * (tshark -r nvz.pcap -d udp.port==2055,cflow -T json -V), not from our decoder.
