@@ -154,7 +154,32 @@ static int connected_socket(const struct udp_dgram *d)
 	return fd;
 }
 
-static void hand_over(struct proc *p, const struct udp_dgram *d)
+/*
+ * A DTLS record that is not a hello from an address no worker owns: a client
+ * whose NAT mapping changed. Only an unambiguous owner (one connected session
+ * from that IP) gets it; the worker checks the record against its DTLS keys.
+ */
+static struct proc *find_by_ip(struct main_ctx *m, const struct udp_dgram *d)
+{
+	char host[64];
+	struct proc *found = NULL;
+
+	if (getnameinfo((const struct sockaddr *)&d->peer, d->peer_len, host, sizeof(host), NULL, 0,
+			NI_NUMERICHOST) != 0)
+		return NULL;
+	if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, ':') == NULL)
+		memmove(host, host + 7, strlen(host + 7) + 1);
+	for (struct proc *p = m->procs; p != NULL; p = p->next) {
+		if (p->state != PROC_CONNECTED || strcmp(p->remote_ip, host) != 0)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = p;
+	}
+	return found;
+}
+
+static void hand_over(struct proc *p, const struct udp_dgram *d, bool hello)
 {
 	UdpFd u = UDP_FD__INIT;
 	time_t now = time(NULL);
@@ -168,7 +193,7 @@ static void hand_over(struct proc *p, const struct udp_dgram *d)
 		log_info("cannot open a UDP socket for worker %d: %s", (int)p->pid, strerror(-fd));
 		return;
 	}
-	u.hello = 1;
+	u.hello = hello;
 	u.data.data = (uint8_t *)d->buf;
 	u.data.len = d->len;
 	if (ipc_send(p->fd, IPC_MAIN_WK_UDP_FD, &u.base, fd) == 0)
@@ -191,9 +216,13 @@ static void udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (udp_read(w->fd, &d) < 0)
 			return;
 		rc = dtls_hello_parse(d.buf, d.len, &h);
+		if (rc == -ENOMSG && (p = find_by_ip(m, &d)) != NULL) {
+			hand_over(p, &d, false);
+			continue;
+		}
 		if (rc < 0) {
 			log_trace("UDP datagram of %zu bytes dropped: %s", d.len,
-				  rc == -ENOMSG ? "not a ClientHello" : "malformed ClientHello");
+				  rc == -ENOMSG ? "no owner" : "malformed ClientHello");
 			continue;
 		}
 		p = find_owner(m, &h);
@@ -201,7 +230,7 @@ static void udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 			log_debug("DTLS hello for no authenticated session dropped");
 			continue;
 		}
-		hand_over(p, &d);
+		hand_over(p, &d, true);
 	}
 }
 

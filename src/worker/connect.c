@@ -47,6 +47,45 @@ static bool offers(const char *list, const char *name)
 	return false;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* exactly 96 hex digits, else nothing */
+static bool read_master(const char *hex, uint8_t out[48])
+{
+	uint8_t tmp[48];
+
+	if (hex == NULL || strlen(hex) != 96)
+		return false;
+	for (size_t i = 0; i < 48; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		tmp[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(out, tmp, sizeof(tmp));
+	gnutls_memset(tmp, 0, sizeof(tmp));
+	return true;
+}
+
+/* Cisco's mobile clients say so in their identifier headers or their UA */
+static bool is_mobile(struct wk *w)
+{
+	const char *platform = http_req_header(w->req, "X-AnyConnect-Identifier-Platform", 0);
+	const char *ua = w->user_agent ? w->user_agent : "";
+
+	if (platform != NULL && (strcasecmp(platform, "android") == 0 ||
+				 strcasecmp(platform, "apple-ios") == 0))
+		return true;
+	return strncasecmp(ua, "Cisco AnyConnect VPN Agent for Apple", 36) == 0;
+}
+
 static void read_connect_headers(struct wk *w)
 {
 	struct wk_connect_req *c = &w->creq;
@@ -62,6 +101,8 @@ static void read_connect_headers(struct wk *w)
 	c->want_ipv6 = atype == NULL || strstr(atype, "IPv6") != NULL;
 	c->full_ipv6 = full != NULL && strcasecmp(full, "true") == 0;
 	c->dtls_psk = offers(http_req_header(w->req, "X-DTLS-CipherSuite", 0), "PSK-NEGOTIATE");
+	c->mobile = is_mobile(w);
+	c->have_master = read_master(http_req_header(w->req, "X-DTLS-Master-Secret", 0), c->master);
 }
 
 static int ask_main(struct wk *w, TALLOC_CTX *tmp, int *ret_tun_fd)
@@ -113,21 +154,19 @@ static void compute_mtu(struct wk *w)
 	w->link_mtu = link;
 	w->udp_mtu = link - ip_hdr - 8;
 	if (w->dtls_offered)
-		overhead = ip_hdr + 8 + DTLS_GCM_OVERHEAD + 1;
+		overhead = ip_hdr + 8 + 1 +
+			   (w->dtls_suite ? w->dtls_suite->overhead : DTLS_GCM_OVERHEAD);
 	else
 		overhead = ip_hdr + 20 + (unsigned)gnutls_record_overhead_size(w->tls) + 8;
 	w->data_mtu = link > overhead + 576 ? link - overhead : 576;
 }
 
 /* PSK-NEGOTIATE: the key is exported from this TLS session, so only its owner knows it */
-static void setup_dtls(struct wk *w)
+static void setup_psk(struct wk *w)
 {
 	static const char label[] = "EXPORTER-openconnect-psk";
 	uint8_t psk[32];
 
-	if (w->cfg->udp_port == 0 || !w->cfg->dtls_psk || !w->creq.dtls_psk ||
-	    !w->tunnel->has_dtls_id || w->tunnel->dtls_id.len != 32)
-		return;
 	if (gnutls_prf_rfc5705(w->tls, sizeof(label) - 1, label, 0, NULL, sizeof(psk),
 			       (char *)psk) < 0)
 		return;
@@ -135,8 +174,41 @@ static void setup_dtls(struct wk *w)
 	compute_mtu(w);
 	w->dtls = wk_dtls_new(w, w->cfg->tls_priorities, psk, w->udp_mtu);
 	gnutls_memset(psk, 0, sizeof(psk));
-	if (w->dtls == NULL)
+}
+
+/* legacy: the client resumes a session built from its X-DTLS-Master-Secret */
+static void setup_legacy(struct wk *w)
+{
+	const struct dtls_suite *suite;
+
+	suite = dtls_suite_pick(http_req_header(w->req, "X-DTLS-CipherSuite", 0),
+				http_req_header(w->req, "X-DTLS12-CipherSuite", 0));
+	if (suite == NULL)
+		return;
+	w->dtls_suite = suite;
+	w->dtls_offered = true;
+	compute_mtu(w);
+	w->dtls = wk_dtls_new_legacy(w, suite, w->creq.master, w->tunnel->dtls_id.data, w->creds,
+				     w->udp_mtu);
+}
+
+/* PSK-NEGOTIATE when the client offers it (openconnect), else Cisco's legacy resumption */
+static void setup_dtls(struct wk *w)
+{
+	if (w->cfg->udp_port == 0 || !w->tunnel->has_dtls_id || w->tunnel->dtls_id.len != 32)
+		return;
+	log_debug("DTLS offer: psk %d (allowed %d), master %d (legacy allowed %d)",
+		  w->creq.dtls_psk, w->cfg->dtls_psk, w->creq.have_master, w->cfg->dtls_legacy);
+	if (w->cfg->dtls_psk && w->creq.dtls_psk)
+		setup_psk(w);
+	else if (w->cfg->dtls_legacy && w->creq.have_master)
+		setup_legacy(w);
+	gnutls_memset(w->creq.master, 0, sizeof(w->creq.master));
+	if (w->dtls == NULL) {
 		w->dtls_offered = false;
+		w->dtls_suite = NULL;
+		compute_mtu(w);
+	}
 }
 
 /* per channel, only what the client offered; off unless the admin enabled it */
@@ -191,6 +263,9 @@ int wk_connect(struct wk *w, const uint8_t *extra, size_t extra_len)
 	w->tun_fd = tun_fd;
 	tun_fd = -1;
 	w->username = talloc_strdup(w, w->tunnel->username);
+	w->dpd = w->creq.mobile && w->cfg->mobile_dpd ? w->cfg->mobile_dpd : w->cfg->dpd;
+	w->idle_timeout = w->creq.mobile && w->cfg->mobile_idle_timeout ?
+			  w->cfg->mobile_idle_timeout : w->cfg->idle_timeout;
 	compute_mtu(w);
 	setup_dtls(w);
 	negotiate_compression(w);

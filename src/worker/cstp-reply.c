@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <gnutls/crypto.h>
 
+#include "worker/dtls.h"
 #include "worker/tunnel.h"
 #include "worker/worker.h"
 
@@ -90,7 +91,7 @@ static void add_dtls(struct wk *w, char **s)
 	const struct cfg *c = w->cfg;
 	char hex[2 * 32 + 1];
 
-	add_uint(s, "X-DTLS-DPD", c->dpd);
+	add_uint(s, "X-DTLS-DPD", w->dpd);
 	add_uint(s, "X-DTLS-Port", c->udp_port);
 	if (c->rekey_time > 0) {
 		add_uint(s, "X-DTLS-Rekey-Time", c->rekey_time + 10);
@@ -99,8 +100,31 @@ static void add_dtls(struct wk *w, char **s)
 	add_uint(s, "X-DTLS-Keepalive", c->keepalive);
 	for (size_t i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", w->tunnel->dtls_id.data[i]);
-	add(s, "X-DTLS-App-ID", hex);
-	add(s, "X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+	if (w->dtls_suite == NULL) {
+		add(s, "X-DTLS-App-ID", hex);
+		add(s, "X-DTLS-CipherSuite", "PSK-NEGOTIATE");
+		return;
+	}
+	/* exactly one cipher, in the header whose name tells the client the DTLS version */
+	add(s, "X-DTLS-Session-ID", hex);
+	add(s, w->dtls_suite->dtls12_header ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite",
+	    w->dtls_suite->name);
+	add_uint(s, "X-DTLS-MTU", w->data_mtu);
+}
+
+/*
+ * ssl where we can honour it: TLS 1.3 key updates always, TLS 1.2
+ * renegotiation only when the client does it safely; new-tunnel otherwise.
+ * Never "none" while rekeying is on: Cisco Secure Client 5.1 refuses it.
+ */
+static const char *rekey_method(struct wk *w)
+{
+	if (w->cfg->rekey_method == CFG_REKEY_NEW_TUNNEL)
+		return "new-tunnel";
+	if (gnutls_protocol_get_version(w->tls) != GNUTLS_TLS1_3 &&
+	    !gnutls_safe_renegotiation_status(w->tls))
+		return "new-tunnel";
+	return "ssl";
 }
 
 char *wk_cstp_reply(struct wk *w, void *mem_ctx)
@@ -112,7 +136,7 @@ char *wk_cstp_reply(struct wk *w, void *mem_ctx)
 	add(&s, "X-CSTP-Version", "1");
 	add(&s, "X-CSTP-Server-Name", PACKAGE_NAME " " PACKAGE_VERSION);
 	add(&s, "X-CSTP-Hostname", w->creq.hostname);
-	add_uint(&s, "X-CSTP-DPD", c->dpd);
+	add_uint(&s, "X-CSTP-DPD", w->dpd);
 	add(&s, "X-CSTP-Default-Domain", c->default_domain);
 	add_addresses(w, &s);
 	for (size_t i = 0; i < c->n_dns; i++)
@@ -130,14 +154,13 @@ char *wk_cstp_reply(struct wk *w, void *mem_ctx)
 	add_routes(w, &s, c->no_routes, c->n_no_routes, "X-CSTP-Split-Exclude",
 		   "X-CSTP-Split-Exclude-IP6");
 	add_uint(&s, "X-CSTP-Keepalive", c->keepalive);
-	add_timeout(&s, "X-CSTP-Idle-Timeout", c->idle_timeout);
+	add_timeout(&s, "X-CSTP-Idle-Timeout", w->idle_timeout);
 	add(&s, "X-CSTP-Smartcard-Removal-Disconnect", "true");
 	if (c->rekey_time > 0) {
 		/* a little jitter so a fleet of clients does not rekey in step */
 		gnutls_rnd(GNUTLS_RND_NONCE, &fuzz, sizeof(fuzz));
 		add_uint(&s, "X-CSTP-Rekey-Time", c->rekey_time + fuzz % 30);
-		add(&s, "X-CSTP-Rekey-Method",
-		    c->rekey_method == CFG_REKEY_NEW_TUNNEL ? "new-tunnel" : "ssl");
+		add(&s, "X-CSTP-Rekey-Method", rekey_method(w));
 	} else {
 		add(&s, "X-CSTP-Rekey-Method", "none");
 	}

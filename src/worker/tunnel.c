@@ -89,6 +89,22 @@ static int send_on(struct tunnel *t, enum chan ch, const uint8_t *pkt, size_t le
 	return send_cstp(t, type, pkt, len);
 }
 
+/* The kernel learned a smaller path MTU: shrink the tunnel so packets fit DTLS again. */
+static void path_mtu_changed(struct tunnel *t)
+{
+	struct wk *w = t->w;
+	unsigned mtu = wk_dtls_data_mtu(w->dtls);
+	TunMtu m = TUN_MTU__INIT;
+
+	if (mtu < 2 || mtu - 1 >= w->data_mtu || mtu - 1 < 576)
+		return;
+	log_info("user '%s': path MTU shrank; tunnel MTU %u -> %u", w->username, w->data_mtu,
+		 mtu - 1);
+	w->data_mtu = mtu - 1;
+	m.mtu = w->data_mtu;
+	ipc_send(w->main_fd, IPC_WK_MAIN_TUN_MTU, &m.base, -1);
+}
+
 /* a data packet to the client: DTLS when it works, TLS otherwise */
 static int send_packet(struct tunnel *t, const uint8_t *pkt, size_t len, time_t now)
 {
@@ -97,6 +113,8 @@ static int send_packet(struct tunnel *t, const uint8_t *pkt, size_t len, time_t 
 
 		if (rc == 0)
 			return 0;
+		if (rc == -EMSGSIZE)
+			path_mtu_changed(t);
 		if (rc != -EMSGSIZE && rc != -EAGAIN)
 			log_debug("DTLS send failed (%s); using TLS", strerror(-rc));
 	}
@@ -170,6 +188,30 @@ static int handle_packet(struct tunnel *t, enum chan ch, uint8_t type, const uin
 	}
 }
 
+/*
+ * The client renegotiates TLS 1.2 (rekey-method ssl); TLS 1.3 key updates
+ * never get here, GnuTLS answers them inside record_recv.
+ */
+static int rekey(struct tunnel *t)
+{
+	int rc;
+
+	if (!gnutls_safe_renegotiation_status(t->w->tls)) {
+		log_info("user '%s': unsafe renegotiation refused", t->w->username);
+		return 0;
+	}
+	do
+		rc = gnutls_handshake(t->w->tls);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0) {
+		log_info("user '%s': TLS rekey failed: %s", t->w->username, gnutls_strerror(rc));
+		finish(t, DISC_ERROR);
+		return 0;
+	}
+	log_debug("user '%s': TLS session rekeyed", t->w->username);
+	return 0;
+}
+
 static int read_client(struct tunnel *t)
 {
 	struct wk *w = t->w;
@@ -180,10 +222,10 @@ static int read_client(struct tunnel *t)
 	int rc;
 
 	n = gnutls_record_recv(w->tls, buf, sizeof(buf));
-	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED || n == GNUTLS_E_GOT_APPLICATION_DATA)
 		return 0;
-	if (n == GNUTLS_E_REHANDSHAKE || n == GNUTLS_E_GOT_APPLICATION_DATA)
-		return 0;
+	if (n == GNUTLS_E_REHANDSHAKE)
+		return rekey(t);
 	if (n <= 0) {
 		log_info("user '%s': TLS connection closed (%s)", w->username ? w->username : "",
 			 n == 0 ? "EOF" : gnutls_strerror((int)n));
@@ -267,6 +309,17 @@ static void take_udp(struct tunnel *t, TALLOC_CTX *tmp, const struct ipc_msg *m)
 			close(m->fd);
 		return;
 	}
+	if (!u->hello) {
+		if (wk_dtls_rebind(t->w->dtls, m->fd, u->data.data, u->data.len) < 0)
+			close(m->fd);
+		else {
+			log_info("user '%s': DTLS peer moved; following it", t->w->username);
+			read_dtls(t);   /* the datagram main read is waiting in the channel */
+		}
+		return;
+	}
+	if (t->w->cfg->try_mtu_discovery)
+		wk_dtls_track_pmtu(m->fd);
 	if (wk_dtls_accept(t->w->dtls, m->fd, u->data.data, u->data.len) < 0)
 		return;
 	if (wk_dtls_handshake(t->w->dtls) == 1)
@@ -295,13 +348,12 @@ static void read_main(struct tunnel *t)
 static void check_timers(struct tunnel *t, time_t now)
 {
 	static const char expired[] = "\x00Session expired";
-	const struct cfg *c = t->w->cfg;
 
 	if (t->end != 0 && now >= t->end) {
 		send_cstp(t, CSTP_DISCONNECT, expired, sizeof(expired) - 1);
 		finish(t, DISC_SESSION_TIMEOUT);
-	} else if (c->idle_timeout > 0 && now - t->last_data >= (time_t)c->idle_timeout) {
-		log_info("user '%s' idle for %u s", t->w->username, c->idle_timeout);
+	} else if (t->w->idle_timeout > 0 && now - t->last_data >= (time_t)t->w->idle_timeout) {
+		log_info("user '%s' idle for %u s", t->w->username, t->w->idle_timeout);
 		finish(t, DISC_IDLE);
 	} else if (t->dead_after > 0 && now - t->last_rx >= (time_t)t->dead_after) {
 		log_info("user '%s': peer silent for %u s (DPD)", t->w->username, t->dead_after);
@@ -381,7 +433,8 @@ int wk_tunnel_run(struct wk *w, const uint8_t *extra, size_t extra_len)
 		return -ENOMEM;
 	t->w = w;
 	t->last_rx = t->last_data = time(NULL);
-	t->dead_after = w->cfg->dpd ? 3 * w->cfg->dpd : 0;
+	/* the client probes after dpd seconds of silence; three periods without a word is dead */
+	t->dead_after = w->dpd ? 3 * w->dpd : 0;
 	if (w->tunnel->has_session_timeout_remaining && w->cfg->session_timeout > 0)
 		t->end = t->last_rx + w->tunnel->session_timeout_remaining;
 	fcntl(w->tun_fd, F_SETFL, O_NONBLOCK);

@@ -28,6 +28,9 @@ struct wk_connect_req {
 	bool want_ipv6;
 	bool full_ipv6;
 	bool dtls_psk;          /* PSK-NEGOTIATE offered in X-DTLS-CipherSuite */
+	bool mobile;            /* a phone: mobile-dpd and mobile-idle-timeout apply */
+	bool have_master;       /* X-DTLS-Master-Secret was 48 well-formed bytes */
+	uint8_t master[48];
 };
 
 struct wk {
@@ -50,7 +53,10 @@ struct wk {
 	unsigned link_mtu;
 	unsigned data_mtu;
 	unsigned udp_mtu;       /* largest UDP payload towards the client */
+	unsigned dpd;           /* dpd or mobile-dpd, seconds */
+	unsigned idle_timeout;  /* idle-timeout or mobile-idle-timeout */
 	bool dtls_offered;      /* the CONNECT reply carried DTLS headers */
+	const struct dtls_suite *dtls_suite;    /* legacy mode; NULL for PSK-NEGOTIATE */
 	enum comp_method cstp_comp;
 	enum comp_method dtls_comp;
 	struct wk_dtls *dtls;
