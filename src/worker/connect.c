@@ -13,12 +13,12 @@
 #include "ipc/ipc-msg.h"
 #include "worker/dtls.h"
 #include "worker/http.h"
+#include "worker/mtu.h"
 #include "worker/tunnel.h"
 #include "worker/worker.h"
 
 #include "config.h"
 
-#define WK_MAX_CLIENT_MTU 16384
 #define WK_MAIN_REPLY_TIMEOUT_MS 30000
 
 static unsigned header_uint(struct wk *w, const char *name)
@@ -31,7 +31,7 @@ static unsigned header_uint(struct wk *w, const char *name)
 		return 0;
 	n = strtoul(v, &end, 10);
 	/* absurd values are ignored, not trusted (ocserv #717) */
-	if (end == v || *end != '\0' || n > WK_MAX_CLIENT_MTU)
+	if (end == v || *end != '\0' || n > MTU_MAX_CLIENT)
 		return 0;
 	return (unsigned)n;
 }
@@ -144,21 +144,21 @@ static int ask_main(struct wk *w, TALLOC_CTX *tmp, int *ret_tun_fd)
  */
 static void compute_mtu(struct wk *w)
 {
-	unsigned link = w->cfg->mtu ? w->cfg->mtu : 1500;
-	unsigned min = w->tunnel->has_ipv6 ? 1280 : 576;
-	unsigned ip_hdr = strchr(w->st->remote_ip, ':') ? 40 : 20;
-	unsigned overhead;
+	struct mtu_in in = {
+		.cfg_mtu = w->cfg->mtu,
+		.client_base_mtu = w->creq.base_mtu,
+		.ipv6_transport = strchr(w->st->remote_ip, ':') != NULL,
+		.ipv6_tunnel = w->tunnel->has_ipv6,
+		.dtls = w->dtls_offered,
+		.dtls_overhead = w->dtls_suite ? w->dtls_suite->overhead : DTLS_GCM_OVERHEAD,
+		.tls_overhead = (unsigned)gnutls_record_overhead_size(w->tls),
+	};
+	struct mtu_out out;
 
-	if (w->creq.base_mtu >= min && w->creq.base_mtu < link)
-		link = w->creq.base_mtu;
-	w->link_mtu = link;
-	w->udp_mtu = link - ip_hdr - 8;
-	if (w->dtls_offered)
-		overhead = ip_hdr + 8 + 1 +
-			   (w->dtls_suite ? w->dtls_suite->overhead : DTLS_GCM_OVERHEAD);
-	else
-		overhead = ip_hdr + 20 + (unsigned)gnutls_record_overhead_size(w->tls) + 8;
-	w->data_mtu = link > overhead + 576 ? link - overhead : 576;
+	mtu_compute(&in, &out);
+	w->link_mtu = out.link;
+	w->udp_mtu = out.udp;
+	w->data_mtu = out.data;
 }
 
 /* PSK-NEGOTIATE: the key is exported from this TLS session, so only its owner knows it */
