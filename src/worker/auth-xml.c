@@ -393,6 +393,15 @@ char *auth_xml_request(TALLOC_CTX *mem_ctx, const char *message, const char *err
 char *auth_xml_complete(TALLOC_CTX *mem_ctx, const char *banner, const char *session_token,
 			const char *server_cert_sha1_hex)
 {
+	return auth_xml_complete_profile(mem_ctx, banner, session_token, server_cert_sha1_hex,
+					 NULL, NULL);
+}
+
+char *auth_xml_complete_profile(TALLOC_CTX *mem_ctx, const char *banner,
+				const char *session_token, const char *server_cert_sha1_hex,
+				const char *profile_uri, const char *profile_sha1_hex)
+{
+	bool manifest = profile_uri != NULL && profile_sha1_hex != NULL;
 	struct xml_buf b;
 
 	xb_start(&b, mem_ctx, "complete");
@@ -400,8 +409,20 @@ char *auth_xml_complete(TALLOC_CTX *mem_ctx, const char *banner, const char *ses
 	xb_raw(&b, "<auth id=\"success\">\n<title>SSL VPN Service</title>");
 	xb_elem(&b, "<banner>", banner, "</banner>");
 	xb_raw(&b, "</auth>\n");
-	xb_elem(&b, "<config client=\"vpn\" type=\"private\"><vpn-base-config><server-cert-hash>",
-		server_cert_sha1_hex, "</server-cert-hash></vpn-base-config></config>\n");
+	if (server_cert_sha1_hex == NULL && !manifest)
+		return xb_finish(&b, mem_ctx);
+	xb_raw(&b, "<config client=\"vpn\" type=\"private\">");
+	xb_elem(&b, "<vpn-base-config><server-cert-hash>", server_cert_sha1_hex,
+		"</server-cert-hash></vpn-base-config>");
+	/* the client fetches the profile when this hash differs from its copy's */
+	if (manifest) {
+		xb_raw(&b, "<vpn-profile-manifest><vpn rev=\"1.0\">"
+			   "<file type=\"profile\" service-type=\"user\">");
+		xb_elem(&b, "<uri>", profile_uri, "</uri>");
+		xb_elem(&b, "<hash type=\"sha1\">", profile_sha1_hex, "</hash>");
+		xb_raw(&b, "</file></vpn></vpn-profile-manifest>");
+	}
+	xb_raw(&b, "</config>\n");
 	return xb_finish(&b, mem_ctx);
 }
 

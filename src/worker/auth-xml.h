@@ -39,6 +39,10 @@ char *auth_xml_request(TALLOC_CTX *mem_ctx, const char *message, const char *err
 		       const char *password_label);
 char *auth_xml_complete(TALLOC_CTX *mem_ctx, const char *banner, const char *session_token,
 			const char *server_cert_sha1_hex);
+/* the same, with Cisco's profile manifest (<vpn-profile-manifest>) when a profile is served */
+char *auth_xml_complete_profile(TALLOC_CTX *mem_ctx, const char *banner,
+				const char *session_token, const char *server_cert_sha1_hex,
+				const char *profile_uri, const char *profile_sha1_hex);
 /* the combined username + password form again, with `message` (default "Login failed.") as error */
 char *auth_xml_failed(TALLOC_CTX *mem_ctx, const char *message);
 

@@ -5,12 +5,14 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <gnutls/crypto.h>
 
 #include "common/log.h"
 #include "worker/auth-xml.h"
 #include "worker/http.h"
 #include "worker/worker.h"
 
+#define WK_MAX_PROFILE (256 * 1024)
 #define CLEAR_CTX_COOKIE \
 	"Set-Cookie: webvpncontext=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly\r\n"
 
@@ -50,9 +52,50 @@ static int send_login_form(struct wk *w, TALLOC_CTX *tmp, const char *error)
 					 "Password:"));
 }
 
+/*
+ * The profile is read once, as root, before the worker drops privileges:
+ * admins keep it readable by root only, like the rest of /etc/ocserv.
+ */
+int wk_load_profile(struct wk *w)
+{
+	gnutls_datum_t raw = { NULL, 0 };
+	const char *slash;
+	uint8_t d[20];
+	size_t dl = sizeof(d);
+	int rc;
+
+	if (w->cfg->user_profile == NULL)
+		return 0;
+	rc = gnutls_load_file(w->cfg->user_profile, &raw);
+	if (rc < 0 || raw.size > WK_MAX_PROFILE) {
+		log_err("cannot load user-profile '%s'", w->cfg->user_profile);
+		gnutls_free(raw.data);
+		return 0;       /* no profile is better than no VPN */
+	}
+	w->profile = talloc_memdup(w, raw.data, raw.size);
+	w->profile_len = raw.size;
+	gnutls_fingerprint(GNUTLS_DIG_SHA1, &raw, d, &dl);
+	gnutls_free(raw.data);
+	for (size_t i = 0; i < dl; i++)
+		snprintf(w->profile_sha1 + 2 * i, 3, "%02x", d[i]);
+	slash = strrchr(w->cfg->user_profile, '/');
+	w->profile_name = talloc_strdup(w, slash ? slash + 1 : w->cfg->user_profile);
+	return w->profile != NULL && w->profile_name != NULL ? 0 : -ENOMEM;
+}
+
+/* Cisco's client reads the profile location and hash from this cookie too */
+static char *webvpnc_cookie(struct wk *w, TALLOC_CTX *tmp)
+{
+	if (w->profile == NULL)
+		return talloc_asprintf(tmp, "bu:/&p:t&iu:1/&sh:%s", w->cert_sha1);
+	return talloc_asprintf(tmp, "bu:/&p:t&iu:1/&sh:%s&lu:/+CSCOT+/translation-table?"
+			       "textdomain%%3DAnyConnect%%26type%%3Dmanifest&fu:profiles%%2F%s&fh:%s",
+			       w->cert_sha1, w->profile_name, w->profile_sha1);
+}
+
 static int send_success(struct wk *w, TALLOC_CTX *tmp)
 {
-	char cookie[COOKIE_TEXT_LEN], *headers, *xml;
+	char cookie[COOKIE_TEXT_LEN], *headers, *xml, *uri = NULL;
 
 	if (cookie_encode(w->sid, cookie, sizeof(cookie)) < 0)
 		return -EIO;
@@ -61,9 +104,12 @@ static int send_success(struct wk *w, TALLOC_CTX *tmp)
 		"Set-Cookie: webvpncontext=%s; Secure; HttpOnly\r\n"
 		"Set-Cookie: webvpn=%s; Secure; HttpOnly\r\n"
 		"Set-Cookie: webvpnc=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly\r\n"
-		"Set-Cookie: webvpnc=bu:/&p:t&iu:1/&sh:%s; path=/; Secure; HttpOnly\r\n",
-		cookie, cookie, w->cert_sha1);
-	xml = auth_xml_complete(tmp, w->cfg->banner, cookie, w->cert_sha1);
+		"Set-Cookie: webvpnc=%s; path=/; Secure; HttpOnly\r\n",
+		cookie, cookie, webvpnc_cookie(w, tmp));
+	if (w->profile != NULL)
+		uri = talloc_asprintf(tmp, "/profiles/%s", w->profile_name);
+	xml = auth_xml_complete_profile(tmp, w->cfg->banner, cookie, w->cert_sha1, uri,
+					w->profile != NULL ? w->profile_sha1 : NULL);
 	explicit_bzero(cookie, sizeof(cookie));
 	if (headers == NULL)
 		return -ENOMEM;
@@ -110,13 +156,35 @@ static int serve_stub(struct wk *w, const char *url)
 		{ "/1/Windows", "text/html", "" },
 		{ "/1/Darwin_i386", "text/html", "" },
 		{ "/logout", "text/html", "" },
+		{ "/+CSCOT+/translation-table", "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" },
+		{ "/+CSCOT+/oem-customization", "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" },
 	};
 
+	size_t plen = strcspn(url, "?");   /* the query does not change the answer */
+
 	for (size_t i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++)
-		if (strcmp(url, stubs[i].path) == 0)
+		if (strlen(stubs[i].path) == plen && strncmp(url, stubs[i].path, plen) == 0)
 			return wk_http_respond(w, 200, NULL, stubs[i].ctype, stubs[i].body,
 					       strlen(stubs[i].body));
 	return 1;
+}
+
+/* only to a client that holds this connection's login or presents its cookie */
+static int serve_profile(struct wk *w)
+{
+	const char *cookie = http_req_cookie(w->req, "webvpn");
+	uint8_t sid[SID_LEN];
+	uint8_t diff = 0;
+
+	if (w->profile == NULL)
+		return wk_http_respond(w, 404, NULL, NULL, NULL, 0);
+	if (!w->logged_in || cookie == NULL || cookie_decode(cookie, sid) < 0)
+		return wk_http_respond(w, 401, NULL, NULL, NULL, 0);
+	for (size_t i = 0; i < SID_LEN; i++)
+		diff |= sid[i] ^ w->sid[i];
+	if (diff != 0)
+		return wk_http_respond(w, 401, NULL, NULL, NULL, 0);
+	return wk_http_respond(w, 200, NULL, "text/xml", w->profile, w->profile_len);
 }
 
 static bool is_login_path(const char *url)
@@ -143,11 +211,16 @@ static int dispatch(struct wk *w, TALLOC_CTX *tmp, const uint8_t *extra, size_t 
 	}
 	if (m == HTTP_M_POST && url[0] == '/')
 		rc = serve_auth(w, tmp);
+	/* openconnect 9.01 asks for "/profiles%2FNAME:PORT" (from the webvpnc cookie): the
+	 * suffix never selects anything, there is one profile */
+	else if (m == HTTP_M_GET && strncmp(url, "/profiles", 9) == 0)
+		rc = serve_profile(w);
 	else if (m == HTTP_M_GET && is_login_path(url))
 		rc = send_login_form(w, tmp, NULL);
 	else if (m == HTTP_M_GET && (rc = serve_stub(w, url)) <= 0)
 		;
 	else {
+		log_info("%s: no such page '%.64s'", w->st->remote_ip, url);
 		wk_http_respond(w, 404, "Connection: close\r\n", NULL, NULL, 0);
 		return 0;
 	}

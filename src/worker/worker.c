@@ -94,8 +94,8 @@ int main(void)
 	w->sm_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	log_init("worker", false);
-	if (startup(w) < 0 || wk_tls_setup(w) < 0 || connect_secmod(w) < 0 ||
-	    wk_drop_privileges(w) < 0)
+	if (startup(w) < 0 || wk_tls_setup(w) < 0 || wk_load_profile(w) < 0 ||
+	    connect_secmod(w) < 0 || wk_drop_privileges(w) < 0)
 		return 1;
 	if (wk_tls_handshake(w) < 0)
 		return 1;

@@ -43,6 +43,10 @@ struct wk {
 	gnutls_session_t tls;
 	gnutls_certificate_credentials_t creds;
 	char cert_sha1[41];     /* upper-case hex SHA-1 of the server certificate */
+	char *profile;          /* user-profile XML, read while privileged; NULL if none */
+	size_t profile_len;
+	char *profile_name;     /* its base name, as served under /profiles/ */
+	char profile_sha1[41];
 	struct http_req *req;
 	uint8_t sid[SID_LEN];
 	bool logged_in;
@@ -74,6 +78,7 @@ int wk_sm_auth(struct wk *w, TALLOC_CTX *tmp, const char *user, const char *pass
 	       char **ret_msg);
 
 /* http-serve.c */
+int wk_load_profile(struct wk *w);
 int wk_serve_http(struct wk *w);
 int wk_http_respond(struct wk *w, int code, const char *extra_headers, const char *ctype,
 		    const char *body, size_t body_len);

@@ -335,6 +335,34 @@ static void test_complete(void **state)
 	talloc_free(tmp);
 }
 
+static void test_complete_profile(void **state)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *f = "/config-auth/config/vpn-profile-manifest/vpn/file";
+	char *doc = auth_xml_complete_profile(tmp, NULL, "tok", "AB", "/profiles/p.xml",
+					      "0123456789abcdef0123456789abcdef01234567");
+	xmlDocPtr d = reparse(doc);
+
+	(void)state;
+	assert_string_equal(xp(tmp, d, "string(/config-auth/config/vpn-base-config/server-cert-hash)"),
+			    "AB");
+	assert_string_equal(xp(tmp, d, "string(/config-auth/config/vpn-profile-manifest/vpn/@rev)"),
+			    "1.0");
+	assert_string_equal(xp(tmp, d, talloc_asprintf(tmp, "string(%s/@type)", f)), "profile");
+	assert_string_equal(xp(tmp, d, talloc_asprintf(tmp, "string(%s/@service-type)", f)), "user");
+	assert_string_equal(xp(tmp, d, talloc_asprintf(tmp, "string(%s/uri)", f)), "/profiles/p.xml");
+	assert_string_equal(xp(tmp, d, talloc_asprintf(tmp, "string(%s/hash/@type)", f)), "sha1");
+	assert_string_equal(xp(tmp, d, talloc_asprintf(tmp, "string(%s/hash)", f)),
+			    "0123456789abcdef0123456789abcdef01234567");
+	xmlFreeDoc(d);
+	/* a URI without a hash is no manifest */
+	doc = auth_xml_complete_profile(tmp, NULL, NULL, NULL, "/profiles/p.xml", NULL);
+	d = reparse(doc);
+	assert_string_equal(xp(tmp, d, "string(count(/config-auth/config))"), "0");
+	xmlFreeDoc(d);
+	talloc_free(tmp);
+}
+
 static void test_failed(void **state)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -368,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_request_escaping),
 		cmocka_unit_test(test_request_unrepresentable_bytes),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_complete_profile),
 		cmocka_unit_test(test_failed),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
