@@ -8,7 +8,7 @@ PKGS="build-essential autoconf automake pkg-config git
  liboath-dev libreadline-dev
  clang libclang-rt-14-dev
  openconnect ocserv iproute2 iputils-ping iperf3 procps psmisc python3 tshark libfixbuf-dev
- softflowd"
+ softflowd nftables"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -31,6 +31,7 @@ struct tunnel {
 	time_t last_dtls_rx;
 	time_t last_data;       /* a packet in either direction */
 	time_t end;             /* session-timeout, 0 = none */
+	bool udp_quiet;         /* switched to TLS because UDP went silent */
 	unsigned dead_after;
 	bool done;
 };
@@ -62,10 +63,18 @@ static bool dtls_usable(struct tunnel *t, time_t now)
 {
 	unsigned stt = t->w->cfg->switch_to_tcp_timeout;
 
+	bool quiet;
+
 	if (t->w->dtls == NULL || !wk_dtls_up(t->w->dtls))
 		return false;
 	/* UDP has gone quiet: keep data flowing over TLS until it speaks again */
-	return stt == 0 || now - t->last_dtls_rx < (time_t)stt;
+	quiet = stt != 0 && now - t->last_dtls_rx >= (time_t)stt;
+	if (quiet != t->udp_quiet)
+		log_info("user '%s': %s", t->w->username, quiet ?
+			 "no UDP message for switch-to-tcp-timeout; sending over TLS" :
+			 "UDP is back; sending over DTLS");
+	t->udp_quiet = quiet;
+	return !quiet;
 }
 
 /*
