@@ -1,4 +1,5 @@
 /* main/proc.c: the table of worker processes. Runs in: main. */
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,6 +103,9 @@ void proc_remove(struct proc *p, int status)
 		close_session(p, status);
 	if (p->have_lease)
 		ip_lease_release(m->pool, &p->lease);
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+		log_info("worker %d (%s) was killed by signal %d", (int)p->pid, p->remote_ip,
+			 WTERMSIG(status));
 	if (p->state == PROC_CONNECTED)
 		log_info("user '%s' (%s) disconnected from %s", p->username ? p->username : "",
 			 p->tun_name, p->remote_ip);

@@ -13,6 +13,7 @@
 #include "common/ipc.h"
 #include "common/log.h"
 #include "ipc/ipc-msg.h"
+#include "worker/seccomp.h"
 #include "worker/worker-fds.h"
 #include "worker/worker.h"
 
@@ -41,6 +42,7 @@ static int startup(struct wk *w)
 	struct ipc_msg m;
 	int rc = -EPROTO;
 
+	m.fd = -1;
 	if (ipc_recv(w->main_fd, tmp, &m) < 0 || m.type != IPC_MAIN_WK_STARTUP || m.fd < 0)
 		goto out;
 	w->st = ipc_unpack(w, &worker_startup__descriptor, &m);
@@ -49,7 +51,11 @@ static int startup(struct wk *w)
 	log_init("worker", !w->st->log_stderr);
 	log_set_level(w->st->log_level);
 	rc = read_snapshot(w, m.fd);
+	close(m.fd);
+	m.fd = -1;
 out:
+	if (m.fd >= 0)
+		close(m.fd);
 	if (rc == -EPROTO)
 		fprintf(stderr, "ocserv-worker: must be started by ocserv\n");
 	talloc_free(tmp);
@@ -96,6 +102,8 @@ int main(void)
 	log_init("worker", false);
 	if (startup(w) < 0 || wk_tls_setup(w) < 0 || wk_load_profile(w) < 0 ||
 	    connect_secmod(w) < 0 || wk_drop_privileges(w) < 0)
+		return 1;
+	if (w->cfg->isolate_workers && wk_seccomp_apply() < 0)
 		return 1;
 	if (wk_tls_handshake(w) < 0)
 		return 1;
