@@ -62,6 +62,7 @@ static int cfg_set_defaults(struct cfg *c)
 	c->max_same_clients = 2;
 	c->max_ban_score = 80;
 	c->ban_reset_time = 1200;
+	c->ban_time = 300;
 	c->ban_points_wrong_password = 10;
 	c->ban_points_connection = 1;
 	c->rekey_time = 172800;

@@ -58,6 +58,7 @@ struct cfg {
 	unsigned rate_limit_ms;
 	unsigned max_ban_score;       /* default 80; 0 disables */
 	unsigned ban_reset_time;
+	unsigned ban_time;            /* default 300; min-reauth-time is its old name */
 	unsigned ban_points_wrong_password;
 	unsigned ban_points_connection;
 

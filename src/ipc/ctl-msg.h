@@ -48,8 +48,14 @@ enum ctl_type {
 	CTL_TERMINATE_SESSION_REP = 113,
 
 	CTL_WG_FIRST = 200,             /* wolfguard extensions, requests */
+	CTL_NVM_STATUS = 200,           /* empty -> CtlNvmStatus (answered by ocserv-nvm) */
+	CTL_NVM_FLOWS = 201,            /* CtlNvmQuery -> CtlNvmFlowList */
+	CTL_NVM_ENDPOINTS = 202,        /* CtlNvmQuery -> CtlNvmEndpointList */
 	CTL_WG_LAST = 219,
 	CTL_WG_REP_FIRST = 220,         /* their replies: request + 20 */
+	CTL_NVM_STATUS_REP = 220,
+	CTL_NVM_FLOWS_REP = 221,
+	CTL_NVM_ENDPOINTS_REP = 222,
 	CTL_WG_REP_LAST = 239,
 };
 

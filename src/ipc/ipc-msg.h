@@ -35,6 +35,10 @@ enum ipc_type {
 
 	/* sec-mod -> main */
 	IPC_SM_MAIN_SESSION_REPLY = 100,  /* SecmSessionReply */
+
+	/* main -> ocserv-nvm (src/main/nvm-link.c -> src/nvm/nvm-main.c) */
+	IPC_MAIN_NVM_SESSION = 120,       /* NvmSession: a tunnel came up or went down */
+	IPC_MAIN_NVM_CTL = 121,           /* NvmCtl + an occtl connection to answer */
 };
 
 /* Disconnect reasons, numbered as ocserv's so occtl and scripts read the same. */

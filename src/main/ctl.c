@@ -17,6 +17,7 @@
 #include "ipc/ipc-msg.h"
 #include "main/ctl.h"
 #include "main/main-int.h"
+#include "main/nvm-link.h"
 
 #define CTL_MAX_CLIENTS 16      /* occtl opens one connection per command */
 #define CTL_IDLE_SECS 30.0      /* a client that neither asks nor reads is dropped */
@@ -467,7 +468,7 @@ static void ctl_client_rearm(struct ctl_client *c)
 	ev_timer_again(loop, &c->idle);
 }
 
-/* Answer every complete frame in the input; -errno drops the client. */
+/* Answer every complete frame in the input; -errno drops the client, 1 = handed over. */
 static int ctl_consume(struct ctl_client *c)
 {
 	size_t off = 0;
@@ -482,7 +483,13 @@ static int ctl_consume(struct ctl_client *c)
 			rc = 0;
 			break;
 		}
-		if (rc < 0 || (rc = ctl_dispatch(c, &f)) < 0)
+		if (rc < 0)
+			break;
+		/* NVM commands are ocserv-nvm's: it gets the connection and answers it itself */
+		if (f.type >= CTL_WG_FIRST && f.type <= CTL_WG_LAST)
+			return nvm_link_ctl(c->srv->m, c->fd, c->in + off, c->in_len - off) < 0 ?
+			       -ENOTCONN : 1;
+		if ((rc = ctl_dispatch(c, &f)) < 0)
 			break;
 		off += used;
 	}
@@ -508,8 +515,9 @@ static void ctl_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	c->in_len += (size_t)n;
 	rc = ctl_consume(c);
-	if (rc < 0) {
-		log_info("occtl: dropping a control client: %s", strerror(-rc));
+	if (rc != 0) {
+		if (rc < 0 && rc != -ENOTCONN)   /* ENOTCONN: ocserv-nvm is (re)starting */
+			log_info("occtl: dropping a control client: %s", strerror(-rc));
 		talloc_free(c);
 		return;
 	}

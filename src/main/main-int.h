@@ -85,6 +85,7 @@ struct main_ctx {
 	time_t start_time;
 	uint64_t total_sessions;
 	struct ctl_server *ctl;         /* occtl socket (main/ctl.c), NULL when off */
+	struct nvm_link *nvm;           /* ocserv-nvm (main/nvm-link.c), NULL when off */
 };
 
 /* proc.c */

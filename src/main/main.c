@@ -19,6 +19,7 @@
 #include "common/proctitle.h"
 #include "main/ctl.h"
 #include "main/main-int.h"
+#include "main/nvm-link.h"
 #include "main/tun.h"
 #include "secmod/secmod.h"
 
@@ -181,6 +182,8 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ev_break(loop, EVBREAK_ALL);
 		return;
 	}
+	if (nvm_link_child(m, w->rpid, w->rstatus))
+		return;
 	p = proc_by_pid(m, w->rpid);
 	if (p != NULL)
 		proc_remove(p, w->rstatus);
@@ -218,7 +221,7 @@ static int setup(struct main_ctx *m, const struct main_opts *o)
 		return rc;
 	if (m->cfg->use_occtl && (rc = ctl_start(m)) < 0)
 		return rc;
-	return 0;
+	return nvm_link_start(m);
 }
 
 static void watch(struct main_ctx *m)
@@ -246,6 +249,7 @@ static void watch(struct main_ctx *m)
 static void shutdown_all(struct main_ctx *m)
 {
 	ctl_stop(m);
+	nvm_link_stop(m);
 	for (struct proc *p = m->procs; p != NULL; p = p->next)
 		kill(p->pid, SIGTERM);
 	if (m->secmod_pid > 0)

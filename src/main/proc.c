@@ -8,6 +8,7 @@
 #include "ipc/ipc-msg.h"
 #include "ipc/ipc.pb-c.h"
 #include "main/main-int.h"
+#include "main/nvm-link.h"
 
 static int proc_destroy(struct proc *p)
 {
@@ -101,6 +102,8 @@ void proc_remove(struct proc *p, int status)
 	/* a session held or being opened must be released, whoever ended it */
 	if (p->have_sid && (p->state == PROC_CONNECTED))
 		close_session(p, status);
+	if (p->state == PROC_CONNECTED)
+		nvm_link_session(p, false);
 	if (p->have_lease)
 		ip_lease_release(m->pool, &p->lease);
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)

@@ -9,6 +9,7 @@
 #include "ipc/ipc-msg.h"
 #include "ipc/ipc.pb-c.h"
 #include "main/main-int.h"
+#include "main/nvm-link.h"
 #include "main/tun.h"
 
 static int send_failure(struct proc *p, const char *reason)
@@ -103,6 +104,7 @@ static int open_tunnel(struct proc *p, const SecmSessionReply *sr)
 	/* the worker holds the only descriptor now: the tun dies with it */
 	close(tun_fd);
 	log_info("user '%s' connected from %s on %s", p->username, p->remote_ip, p->tun_name);
+	nvm_link_session(p, true);
 	return rc;
 }
 

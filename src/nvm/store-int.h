@@ -18,6 +18,10 @@ enum store_stmt {
 	ST_INTERFACE,
 	ST_FLOW,
 	ST_RAW,
+	ST_VAL_GET,
+	ST_VAL_PUT,
+	ST_MODSET_GET,
+	ST_MODSET_PUT,
 	ST_QUERY_ALL,
 	ST_QUERY_USER,
 	ST_COUNT
@@ -29,6 +33,21 @@ enum store_stmt {
 struct store_buf {
 	char *p;
 	size_t len, cap;
+	bool null;			/* the value is SQL NULL (absent or malformed) */
+};
+
+/* one slot of a direct-mapped value -> row id cache (store-val.c) */
+struct store_slot {
+	uint64_t h;
+	int64_t id;			/* 0 = empty */
+	uint32_t len;
+	bool is_text;
+	uint8_t *key;
+};
+
+struct store_cache {
+	struct store_slot *slot;
+	unsigned mask;
 };
 
 struct nvm_store {
@@ -43,7 +62,8 @@ struct nvm_store {
 	time_t (*clock_fn)(void);
 	int64_t other_seq;		/* groups raw_elements of unclassified records */
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	struct store_buf mods, hashes;
+	struct store_buf mods, hashes, key;
+	struct store_cache vals, modsets;
 };
 
 uint64_t store_mono_ms(void);
@@ -52,5 +72,23 @@ int store_step_done(struct nvm_store *st, sqlite3_stmt *s, const char *what);
 int store_txn_begin(struct nvm_store *st);
 /* the exporters row id for this exporter, created on first use and cached in info->tag */
 int store_exporter_id(struct nvm_store *st, struct nvm_exporter_info *info, int64_t *ret_id);
+
+int store_buf_reserve(TALLOC_CTX *mem_ctx, struct store_buf *b, size_t more);
+int store_bind_buf(sqlite3_stmt *s, int idx, const struct store_buf *b, bool is_text);
+/* a module-name basicList as a JSON array text, a module-hash basicList concatenated */
+int store_modules_json(struct nvm_store *st, const struct nvm_value *v, struct store_buf *b);
+int store_hashes_blob(struct nvm_store *st, const struct nvm_value *v, struct store_buf *b);
+
+/* store-val.c: ids of values and module lists stored once */
+#define STORE_VAL_CACHE_SLOTS 65536u
+#define STORE_MODSET_CACHE_SLOTS 4096u
+int store_cache_init(TALLOC_CTX *mem_ctx, struct store_cache *c, unsigned slots);
+/* after a rollback: cached ids may name rows that no longer exist */
+void store_cache_reset(struct store_cache *c);
+int store_val_id(struct nvm_store *st, bool is_text, const uint8_t *p, size_t len,
+		 int64_t *ret_id);
+/* names or hashes may be NULL (absent), not both */
+int store_modset_id(struct nvm_store *st, const struct nvm_value *names,
+		    const struct nvm_value *hashes, int64_t *ret_id);
 
 #endif /* NVM_STORE_INT_H */

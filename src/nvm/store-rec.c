@@ -16,8 +16,8 @@ enum bind_how {
 	B_START,		/* seconds, from flowStartSeconds or flowStartMilliseconds */
 	B_END,
 	B_FAMILY,
-	B_MODULES,		/* basicList of strings as a JSON array */
-	B_HASHES,		/* basicList of fixed-size hashes, concatenated */
+	B_VAL,			/* id of the value in `vals` (text or bytes), stored once */
+	B_MODSET,		/* id of the module name + hash lists in `modsets` */
 };
 
 struct bind_map {
@@ -38,19 +38,20 @@ static const struct bind_map interface_map[] = {
 	C(IF_NAME, TEXT), C(IF_DETAILS, BLOB), C(IF_MAC, BLOB),
 };
 
+/* flows repeat users, processes and hashes: those columns hold ids (see store-val.c) */
 static const struct bind_map flow_map[] = {
 	C(NONE, FAMILY), C(PROTOCOL, UINT), C(NONE, SRC), C(SRC_PORT, UINT), C(NONE, DST),
-	C(DST_PORT, UINT), C(NONE, START), C(NONE, END), C(UDID, BLOB), C(USER, TEXT),
-	C(USER_ACCT_TYPE, UINT), C(PROC_ACCOUNT, TEXT), C(PROC_ACCT_TYPE, UINT),
-	C(PROC_NAME, TEXT), C(PROC_HASH, BLOB), C(PARENT_ACCOUNT, TEXT),
-	C(PARENT_ACCT_TYPE, UINT), C(PARENT_NAME, TEXT), C(PARENT_HASH, BLOB),
-	C(BYTES_IN, UINT), C(BYTES_OUT, UINT), C(DNS_SUFFIX, TEXT), C(DEST_HOST, TEXT),
-	C(IF_UID, UINT), C(MODULE_NAMES, MODULES), C(MODULE_HASHES, HASHES),
+	C(DST_PORT, UINT), C(NONE, START), C(NONE, END), C(UDID, VAL), C(USER, VAL),
+	C(USER_ACCT_TYPE, UINT), C(PROC_ACCOUNT, VAL), C(PROC_ACCT_TYPE, UINT),
+	C(PROC_NAME, VAL), C(PROC_HASH, VAL), C(PARENT_ACCOUNT, VAL),
+	C(PARENT_ACCT_TYPE, UINT), C(PARENT_NAME, VAL), C(PARENT_HASH, VAL),
+	C(BYTES_IN, UINT), C(BYTES_OUT, UINT), C(DNS_SUFFIX, VAL), C(DEST_HOST, VAL),
+	C(IF_UID, UINT), C(NONE, MODSET),
 };
 
 #define MAP_N(m) (sizeof(m) / sizeof((m)[0]))
 
-static int buf_reserve(TALLOC_CTX *mem_ctx, struct store_buf *b, size_t more)
+int store_buf_reserve(TALLOC_CTX *mem_ctx, struct store_buf *b, size_t more)
 {
 	size_t cap = b->cap ? b->cap : 1024;
 	char *p;
@@ -67,12 +68,21 @@ static int buf_reserve(TALLOC_CTX *mem_ctx, struct store_buf *b, size_t more)
 	return 0;
 }
 
+int store_bind_buf(sqlite3_stmt *s, int idx, const struct store_buf *b, bool is_text)
+{
+	if (b->null)
+		return sqlite3_bind_null(s, idx);
+	if (is_text)
+		return sqlite3_bind_text(s, idx, b->p, (int)b->len, SQLITE_STATIC);
+	return sqlite3_bind_blob(s, idx, b->len ? b->p : "", (int)b->len, SQLITE_STATIC);
+}
+
 /* JSON string body: quote, backslash and control bytes escaped; other bytes as they are */
 static int buf_json_str(TALLOC_CTX *mem_ctx, struct store_buf *b, const uint8_t *s, size_t n)
 {
 	size_t i;
 
-	if (buf_reserve(mem_ctx, b, n * 6 + 3) < 0)
+	if (store_buf_reserve(mem_ctx, b, n * 6 + 3) < 0)
 		return -ENOMEM;
 	b->p[b->len++] = '"';
 	for (i = 0; i < n; i++) {
@@ -89,65 +99,114 @@ static int buf_json_str(TALLOC_CTX *mem_ctx, struct store_buf *b, const uint8_t 
 	return 0;
 }
 
-static int bind_modules(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
+/* a list that is absent or does not parse becomes NULL (its bytes go to raw_elements) */
+int store_modules_json(struct nvm_store *st, const struct nvm_value *v, struct store_buf *b)
 {
-	struct store_buf *b = &st->mods;
 	struct nvm_blist l;
 	const uint8_t *p;
 	uint16_t len;
 	int rc;
 
 	b->len = 0;
-	if (v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0 ||
-	    buf_reserve(st, b, 2) < 0)
-		return sqlite3_bind_null(s, idx);
+	b->null = true;
+	if (v == NULL || v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0)
+		return 0;
+	if (store_buf_reserve(st, b, 2) < 0)
+		return -ENOMEM;
 	b->p[b->len++] = '[';
 	while ((rc = nvm_blist_next(&l, &p, &len)) == 1) {
-		if (buf_reserve(st, b, 1) < 0)
-			return sqlite3_bind_null(s, idx);
+		if (store_buf_reserve(st, b, 1) < 0)
+			return -ENOMEM;
 		if (b->len > 1)
 			b->p[b->len++] = ',';
 		if (buf_json_str(st, b, p, len) < 0)
-			return sqlite3_bind_null(s, idx);
+			return -ENOMEM;
 	}
-	if (rc < 0 || buf_reserve(st, b, 1) < 0)
-		return sqlite3_bind_null(s, idx);
+	if (rc < 0)
+		return 0;
+	if (store_buf_reserve(st, b, 1) < 0)
+		return -ENOMEM;
 	b->p[b->len++] = ']';
-	return sqlite3_bind_text(s, idx, b->p, (int)b->len, SQLITE_STATIC);
+	b->null = false;
+	return 0;
 }
 
-static int bind_hashes(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
+int store_hashes_blob(struct nvm_store *st, const struct nvm_value *v, struct store_buf *b)
 {
-	struct store_buf *b = &st->hashes;
 	struct nvm_blist l;
 	const uint8_t *p;
 	uint16_t len;
 
 	b->len = 0;
-	if (v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0)
-		return sqlite3_bind_null(s, idx);
+	b->null = true;
+	if (v == NULL || v->kind != NVZ_KIND_BASICLIST || nvm_blist_open(v, &l) < 0)
+		return 0;
 	while (nvm_blist_next(&l, &p, &len) == 1) {
-		if (buf_reserve(st, b, len) < 0)
-			return sqlite3_bind_null(s, idx);
+		if (store_buf_reserve(st, b, len) < 0)
+			return -ENOMEM;
 		memcpy(b->p + b->len, p, len);
 		b->len += len;
 	}
-	return sqlite3_bind_blob(s, idx, b->len ? b->p : "", (int)b->len, SQLITE_STATIC);
+	b->null = false;
+	return 0;
+}
+
+static int bind_val_id(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
+{
+	int64_t id;
+	int rc;
+
+	if (v == NULL)
+		return sqlite3_bind_null(s, idx);
+	rc = store_val_id(st, v->kind == NVZ_KIND_STRING, v->p, v->len, &id);
+	if (rc < 0)
+		return SQLITE_ERROR;
+	return sqlite3_bind_int64(s, idx, id);
+}
+
+static int bind_modset(struct nvm_store *st, sqlite3_stmt *s, int idx,
+		       const struct nvm_record *rec)
+{
+	const struct nvm_value *n = rec->named[NVZ_COL_MODULE_NAMES];
+	const struct nvm_value *h = rec->named[NVZ_COL_MODULE_HASHES];
+	int64_t id;
+
+	if (n == NULL && h == NULL)
+		return sqlite3_bind_null(s, idx);
+	if (store_modset_id(st, n, h, &id) < 0)
+		return SQLITE_ERROR;
+	return sqlite3_bind_int64(s, idx, id);
+}
+
+/* dotted quad without stdio: glibc's inet_ntop for IPv4 goes through sprintf */
+static size_t fmt_ipv4(const uint8_t a[4], char *buf)
+{
+	size_t n = 0;
+	unsigned i, x;
+
+	for (i = 0; i < 4; i++) {
+		x = a[i];
+		if (i)
+			buf[n++] = '.';
+		if (x >= 100)
+			buf[n++] = (char)('0' + x / 100);
+		if (x >= 10)
+			buf[n++] = (char)('0' + x / 10 % 10);
+		buf[n++] = (char)('0' + x % 10);
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 static int bind_addr(sqlite3_stmt *s, int idx, const struct nvm_value *v, char *buf)
 {
-	int af;
-
 	if (v == NULL)
 		return sqlite3_bind_null(s, idx);
 	if (v->kind == NVZ_KIND_IPV4)
-		af = AF_INET;
-	else if (v->kind == NVZ_KIND_IPV6)
-		af = AF_INET6;
-	else
+		return sqlite3_bind_text(s, idx, buf, (int)fmt_ipv4(v->p, buf), SQLITE_STATIC);
+	if (v->kind != NVZ_KIND_IPV6)
 		return sqlite3_bind_blob(s, idx, v->p, v->len, SQLITE_STATIC);
-	if (inet_ntop(af, v->p, buf, INET6_ADDRSTRLEN) == NULL)
+	if (inet_ntop(AF_INET6, v->p, buf, INET6_ADDRSTRLEN) == NULL)
 		return sqlite3_bind_null(s, idx);
 	return sqlite3_bind_text(s, idx, buf, -1, SQLITE_STATIC);
 }
@@ -199,10 +258,10 @@ static int bind_one(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct
 		return bind_time(s, idx, rec, NVZ_COL_END_S, NVZ_COL_END_MS);
 	case B_FAMILY:
 		return sqlite3_bind_int(s, idx, rec->tmpl->rec_type == NVZ_REC_FLOW6 ? 6 : 4);
-	case B_MODULES:
-		return v ? bind_modules(st, s, idx, v) : sqlite3_bind_null(s, idx);
-	case B_HASHES:
-		return v ? bind_hashes(st, s, idx, v) : sqlite3_bind_null(s, idx);
+	case B_VAL:
+		return bind_val_id(st, s, idx, v);
+	case B_MODSET:
+		return bind_modset(st, s, idx, rec);
 	default:
 		return bind_value(s, idx, v, (enum bind_how)m->how);
 	}
@@ -232,7 +291,10 @@ static int insert_mapped(struct nvm_store *st, enum store_stmt which, const stru
 			return store_db_err(st, rc, "bind");
 		}
 	}
-	return store_step_done(st, s, "insert");
+	/* every parameter was bound above, so no sqlite3_clear_bindings() is needed */
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_db_err(st, rc, "insert");
 }
 
 /* elements with no column (or whose list was malformed) are kept as raw rows */

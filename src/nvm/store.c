@@ -7,11 +7,17 @@
 #include "common/log.h"
 #include "nvm/store-int.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION "2"
 #define TMPL_FIELD_BYTES 8	/* persisted field: be32 pen, be16 id, be16 len */
 
+/*
+ * Flows are the bulk of the data, so their base table `flow_rows` holds integers: repeated
+ * texts and hashes are ids into `vals`, each distinct module list an id into `modsets`
+ * (store-val.c). The view `flows` puts the values back, with the columns of schema 1, for
+ * readers with a plain SQLite connection; UPDATE of vpn_user/vpn_session through the view
+ * is passed on by a trigger. Values are never deleted: they are few next to the rows.
+ */
 static const char store_schema[] =
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE IF NOT EXISTS exporters(id INTEGER PRIMARY KEY, family INTEGER NOT NULL,"
 	" addr BLOB NOT NULL, port INTEGER NOT NULL, name TEXT NOT NULL, first_seen INTEGER,"
 	" last_seen INTEGER, UNIQUE(family, addr, port));"
@@ -26,32 +32,64 @@ static const char store_schema[] =
 	" exporter_id INTEGER, odid INTEGER, export_time INTEGER, udid BLOB, if_uid INTEGER,"
 	" if_index INTEGER, if_type INTEGER, if_name TEXT, if_details BLOB, if_mac BLOB,"
 	" vpn_user TEXT, vpn_session TEXT);"
-	"CREATE TABLE IF NOT EXISTS flows(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS vals(id INTEGER PRIMARY KEY, v NOT NULL UNIQUE);"
+	"CREATE TABLE IF NOT EXISTS modsets(id INTEGER PRIMARY KEY, dig INTEGER NOT NULL,"
+	" names TEXT, hashes BLOB);"
+	"CREATE TABLE IF NOT EXISTS flow_rows(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
 	" exporter_id INTEGER, odid INTEGER, export_time INTEGER, family INTEGER NOT NULL,"
 	" protocol INTEGER, src_addr TEXT, src_port INTEGER, dst_addr TEXT, dst_port INTEGER,"
-	" start_s INTEGER, end_s INTEGER, udid BLOB, user TEXT, user_acct_type INTEGER,"
-	" proc_account TEXT, proc_acct_type INTEGER, proc_name TEXT, proc_hash BLOB,"
-	" parent_account TEXT, parent_acct_type INTEGER, parent_name TEXT, parent_hash BLOB,"
-	" bytes_in INTEGER, bytes_out INTEGER, dns_suffix TEXT, dest_host TEXT, if_uid INTEGER,"
-	" modules TEXT, module_hashes BLOB, vpn_user TEXT, vpn_session TEXT);"
+	" start_s INTEGER, end_s INTEGER, udid INTEGER, user INTEGER, user_acct_type INTEGER,"
+	" proc_account INTEGER, proc_acct_type INTEGER, proc_name INTEGER, proc_hash INTEGER,"
+	" parent_account INTEGER, parent_acct_type INTEGER, parent_name INTEGER,"
+	" parent_hash INTEGER, bytes_in INTEGER, bytes_out INTEGER, dns_suffix INTEGER,"
+	" dest_host INTEGER, if_uid INTEGER, modset INTEGER, vpn_user TEXT, vpn_session TEXT);"
 	"CREATE TABLE IF NOT EXISTS raw_elements(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
 	" exporter_id INTEGER, odid INTEGER, tid INTEGER, rec_table TEXT NOT NULL, rec_id INTEGER,"
 	" pen INTEGER NOT NULL, ie INTEGER NOT NULL, value BLOB);"
-	/* retention walks rows in id order (ids grow with ts), so no ts index is needed */
-	"CREATE INDEX IF NOT EXISTS flows_user ON flows(user, start_s);"
-	"CREATE INDEX IF NOT EXISTS flows_vpn_user ON flows(vpn_user, start_s)"
+	"CREATE VIEW IF NOT EXISTS flows AS SELECT f.id AS id, f.ts AS ts,"
+	" f.exporter_id AS exporter_id, f.odid AS odid, f.export_time AS export_time,"
+	" f.family AS family, f.protocol AS protocol, f.src_addr AS src_addr,"
+	" f.src_port AS src_port, f.dst_addr AS dst_addr, f.dst_port AS dst_port,"
+	" f.start_s AS start_s, f.end_s AS end_s,"
+	" (SELECT v FROM vals WHERE id = f.udid) AS udid,"
+	" (SELECT v FROM vals WHERE id = f.user) AS user, f.user_acct_type AS user_acct_type,"
+	" (SELECT v FROM vals WHERE id = f.proc_account) AS proc_account,"
+	" f.proc_acct_type AS proc_acct_type,"
+	" (SELECT v FROM vals WHERE id = f.proc_name) AS proc_name,"
+	" (SELECT v FROM vals WHERE id = f.proc_hash) AS proc_hash,"
+	" (SELECT v FROM vals WHERE id = f.parent_account) AS parent_account,"
+	" f.parent_acct_type AS parent_acct_type,"
+	" (SELECT v FROM vals WHERE id = f.parent_name) AS parent_name,"
+	" (SELECT v FROM vals WHERE id = f.parent_hash) AS parent_hash,"
+	" f.bytes_in AS bytes_in, f.bytes_out AS bytes_out,"
+	" (SELECT v FROM vals WHERE id = f.dns_suffix) AS dns_suffix,"
+	" (SELECT v FROM vals WHERE id = f.dest_host) AS dest_host, f.if_uid AS if_uid,"
+	" (SELECT names FROM modsets WHERE id = f.modset) AS modules,"
+	" (SELECT hashes FROM modsets WHERE id = f.modset) AS module_hashes,"
+	" f.vpn_user AS vpn_user, f.vpn_session AS vpn_session FROM flow_rows f;"
+	"CREATE TRIGGER IF NOT EXISTS flows_link INSTEAD OF UPDATE OF vpn_user, vpn_session"
+	" ON flows BEGIN UPDATE flow_rows SET vpn_user = NEW.vpn_user,"
+	" vpn_session = NEW.vpn_session WHERE id = OLD.id; END;"
+	/*
+	 * Indexes only for the queries we serve. Integer keys: the user index holds value ids.
+	 * Retention walks rows in id order (ids grow with ts), so no ts index is needed.
+	 */
+	"CREATE INDEX IF NOT EXISTS flow_rows_user ON flow_rows(user, start_s);"
+	"CREATE INDEX IF NOT EXISTS flow_rows_vpn_user ON flow_rows(vpn_user, start_s)"
 	" WHERE vpn_user IS NOT NULL;"
-	"CREATE INDEX IF NOT EXISTS flows_start ON flows(start_s);"
+	"CREATE INDEX IF NOT EXISTS flow_rows_start ON flow_rows(start_s);"
+	"CREATE INDEX IF NOT EXISTS modsets_dig ON modsets(dig);"
 	"CREATE INDEX IF NOT EXISTS endpoints_udid ON endpoints(udid, ts);"
 	"CREATE INDEX IF NOT EXISTS interfaces_udid ON interfaces(udid, if_uid);"
-	"CREATE INDEX IF NOT EXISTS raw_rec ON raw_elements(rec_table, rec_id);"
-	"INSERT OR IGNORE INTO meta VALUES('schema', '1');";
+	"CREATE INDEX IF NOT EXISTS raw_rec ON raw_elements(rec_table, rec_id);";
 
+#define VAL_OF(col) "(SELECT v FROM vals WHERE id = f." col ")"
 #define FLOW_QUERY_COLS \
 	"SELECT f.id, f.ts, e.name, f.family, f.protocol, f.src_addr, f.src_port, f.dst_addr," \
-	" f.dst_port, f.start_s, f.end_s, f.user, f.proc_name, f.parent_name, f.dest_host," \
-	" f.bytes_in, f.bytes_out, f.modules, f.vpn_user, f.vpn_session" \
-	" FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id WHERE "
+	" f.dst_port, f.start_s, f.end_s, " VAL_OF("user") ", " VAL_OF("proc_name") ", " \
+	VAL_OF("parent_name") ", " VAL_OF("dest_host") ", f.bytes_in, f.bytes_out," \
+	" (SELECT names FROM modsets WHERE id = f.modset), f.vpn_user, f.vpn_session" \
+	" FROM flow_rows f LEFT JOIN exporters e ON e.id = f.exporter_id WHERE "
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN",
@@ -70,26 +108,31 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_INTERFACE] = "INSERT INTO interfaces(ts, exporter_id, odid, export_time, udid, if_uid,"
 			 " if_index, if_type, if_name, if_details, if_mac)"
 			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[ST_FLOW] = "INSERT INTO flows(ts, exporter_id, odid, export_time, family, protocol,"
+	[ST_FLOW] = "INSERT INTO flow_rows(ts, exporter_id, odid, export_time, family, protocol,"
 		    " src_addr, src_port, dst_addr, dst_port, start_s, end_s, udid, user,"
 		    " user_acct_type, proc_account, proc_acct_type, proc_name, proc_hash,"
 		    " parent_account, parent_acct_type, parent_name, parent_hash, bytes_in,"
-		    " bytes_out, dns_suffix, dest_host, if_uid, modules, module_hashes)"
+		    " bytes_out, dns_suffix, dest_host, if_uid, modset)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+		    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
 	[ST_RAW] = "INSERT INTO raw_elements(ts, exporter_id, odid, tid, rec_table, rec_id, pen,"
 		   " ie, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_VAL_GET] = "SELECT id FROM vals WHERE v = ?1",
+	[ST_VAL_PUT] = "INSERT INTO vals(v) VALUES(?1)",
+	[ST_MODSET_GET] = "SELECT id FROM modsets WHERE dig = ?1 AND names IS ?2"
+			  " AND hashes IS ?3",
+	[ST_MODSET_PUT] = "INSERT INTO modsets(dig, names, hashes) VALUES(?1, ?2, ?3)",
 	[ST_QUERY_ALL] = FLOW_QUERY_COLS "f.start_s >= ?2 AND f.start_s < ?3"
 			 " ORDER BY f.start_s, f.id LIMIT ?4",
 	/* two indexed lookups joined by OR (SQLite's OR-by-union plan) */
-	[ST_QUERY_USER] = FLOW_QUERY_COLS "(f.user = ?1 OR f.vpn_user = ?1)"
-			  " AND f.start_s >= ?2 AND f.start_s < ?3 ORDER BY f.start_s, f.id"
-			  " LIMIT ?4",
+	[ST_QUERY_USER] = FLOW_QUERY_COLS "(f.user = (SELECT id FROM vals WHERE v = ?1)"
+			  " OR f.vpn_user = ?1) AND f.start_s >= ?2 AND f.start_s < ?3"
+			  " ORDER BY f.start_s, f.id LIMIT ?4",
 };
 
 static const char *const expire_sql[] = {
 	/* the inner SELECT reads only `chunk` rows from the oldest end, never the whole table */
-	"DELETE FROM flows WHERE id IN (SELECT id FROM (SELECT id, ts FROM flows"
+	"DELETE FROM flow_rows WHERE id IN (SELECT id FROM (SELECT id, ts FROM flow_rows"
 	" ORDER BY id LIMIT ?2) WHERE ts < ?1)",
 	"DELETE FROM endpoints WHERE id IN (SELECT id FROM (SELECT id, ts FROM endpoints"
 	" ORDER BY id LIMIT ?2) WHERE ts < ?1)",
@@ -165,8 +208,11 @@ int nvm_store_flush(struct nvm_store *st)
 	rc = store_step_done(st, st->st[ST_COMMIT], "commit");
 	st->in_txn = false;
 	st->pending = 0;
-	if (rc < 0)
+	if (rc < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		store_cache_reset(&st->vals);
+		store_cache_reset(&st->modsets);
+	}
 	return rc;
 }
 
@@ -206,20 +252,58 @@ static int store_prepare(struct nvm_store *st)
 	return 0;
 }
 
+/* a database of another schema version is refused rather than half-upgraded */
+static int store_check_version(struct nvm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_exec(st->db, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"
+			  " value TEXT); INSERT OR IGNORE INTO meta VALUES('schema', '"
+			  STORE_SCHEMA_VERSION "');", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema'", -1,
+					&s, NULL);
+	if (rc != SQLITE_OK)
+		return store_db_err(st, rc, "schema version");
+	rc = sqlite3_step(s) == SQLITE_ROW &&
+	     strcmp((const char *)sqlite3_column_text(s, 0), STORE_SCHEMA_VERSION) == 0 ? 0
+											  : -EPROTO;
+	if (rc < 0)
+		log_err("nvm store: %s: schema version is not " STORE_SCHEMA_VERSION,
+			st->cfg.path);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int store_setup(struct nvm_store *st)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	/* page_size only takes effect on a new file; bigger pages cost fewer b-tree splits */
+	/*
+	 * page_size only takes effect on a new file; bigger pages cost fewer b-tree splits.
+	 * The WAL is checkpointed every 4096 pages (64 MB) rather than 1000: fewer, larger
+	 * checkpoints rewrite hot index pages less often. journal_size_limit trims the file
+	 * back afterwards.
+	 */
 	rc = sqlite3_exec(st->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
 			  "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-			  "PRAGMA cache_size=-16384;", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(st->db, store_schema, NULL, NULL, NULL);
+			  "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4096;"
+			  "PRAGMA journal_size_limit=67108864;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_db_err(st, rc, "pragmas");
+	rc = store_check_version(st);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_exec(st->db, store_schema, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_db_err(st, rc, "schema");
-	rc = store_prepare(st);
+	rc = store_cache_init(st, &st->vals, STORE_VAL_CACHE_SLOTS);
+	if (rc == 0)
+		rc = store_cache_init(st, &st->modsets, STORE_MODSET_CACHE_SLOTS);
+	if (rc == 0)
+		rc = store_prepare(st);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_prepare_v2(st->db, "SELECT coalesce(max(rec_id), 0) FROM raw_elements"
@@ -246,6 +330,11 @@ int nvm_store_open(TALLOC_CTX *mem_ctx, const struct nvm_store_cfg *cfg,
 	st->cfg.batch_ms = cfg->batch_ms ? cfg->batch_ms : 1000;
 	st->cfg.retention_chunk = cfg->retention_chunk ? cfg->retention_chunk : 2000;
 	st->clock_fn = store_default_clock;
+	/*
+	 * Process-wide and only possible before SQLite initializes (else it is refused, which
+	 * is harmless): without allocation statistics every malloc skips a global mutex.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	talloc_set_destructor(st, store_destroy);
 	rc = sqlite3_open_v2(st->cfg.path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_NOMUTEX, NULL);

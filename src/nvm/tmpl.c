@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,6 +170,18 @@ found:
 struct nvm_exporter_info *nvm_exporter_info(struct nvm_exporter *e)
 {
 	return &e->info;
+}
+
+_Static_assert(offsetof(struct nvm_exporter, info) == 0, "info must be first");
+
+struct nvm_exporter *nvm_exporter_of(struct nvm_exporter_info *info)
+{
+	return (struct nvm_exporter *)info;
+}
+
+unsigned nvm_exporter_ntemplates(const struct nvm_exporter_info *info)
+{
+	return ((const struct nvm_exporter *)info)->ntmpl;
 }
 
 bool nvm_exporter_rate_ok(struct nvm_exporter *e, uint64_t now_ms, unsigned per_sec)

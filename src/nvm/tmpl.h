@@ -80,6 +80,9 @@ const struct nvm_tmpl_limits *nvm_tmpl_cache_limits(const struct nvm_tmpl_cache 
 int nvm_exporter_get(struct nvm_tmpl_cache *c, const struct sockaddr *sa, socklen_t salen,
 		     bool create, struct nvm_exporter **ret_exp);
 struct nvm_exporter_info *nvm_exporter_info(struct nvm_exporter *e);
+/* the exporter an info belongs to (info is its first member), and its template count */
+struct nvm_exporter *nvm_exporter_of(struct nvm_exporter_info *info);
+unsigned nvm_exporter_ntemplates(const struct nvm_exporter_info *info);
 /* token bucket: false when this message is over `per_sec` (0 = unlimited) */
 bool nvm_exporter_rate_ok(struct nvm_exporter *e, uint64_t now_ms, unsigned per_sec);
 

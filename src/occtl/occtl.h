@@ -52,4 +52,9 @@ int occtl_unban_ip(const struct occtl *o, const char *arg);
 int occtl_reload(const struct occtl *o, const char *arg);
 int occtl_stop(const struct occtl *o, const char *arg);
 
+/* occtl-nvm.c: wolfguard's NVM collector (ocserv-nvm answers them) */
+int occtl_show_nvm_status(const struct occtl *o, const char *arg);
+int occtl_show_nvm_flows(const struct occtl *o, const char *arg);
+int occtl_show_nvm_endpoints(const struct occtl *o, const char *arg);
+
 #endif /* OCCTL_OCCTL_H */

@@ -274,6 +274,43 @@ static void test_raw_elements(void **state)
 	fx_close(f);
 }
 
+/* repeated values and module lists are stored once, also across a reopen (cold cache) */
+static void test_values_once(void **state)
+{
+	struct fx *f = *state;
+	unsigned n = 0;
+	int i;
+
+	fx_open(f, 100);
+	assert_int_equal(feed(f, nvz_tmpl_msg, sizeof(nvz_tmpl_msg)), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(feed(f, nvz_data_msg, sizeof(nvz_data_msg)), 0);
+	fx_close(f);
+	fx_open(f, 100);
+	assert_int_equal(nvm_store_load_templates(f->st, f->dec, &n), 0);
+	assert_int_equal(feed(f, nvz_data_msg, sizeof(nvz_data_msg)), 0);
+	fx_close(f);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM flows WHERE proc_name ="
+				    " 'svchost.exe' AND length(module_hashes) = 320 AND modules"
+				    " LIKE '[\"cryptsvc.dll\",%'"), 4);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM modsets"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM vals WHERE v = 'svchost.exe'"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(DISTINCT proc_hash) FROM flow_rows"), 1);
+	/* the trigger passes VPN links written through the view to the base table */
+	{
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE flows SET vpn_user = 'alice',"
+					      " vpn_session = 's1' WHERE id = 2", NULL, NULL,
+					      NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM flow_rows WHERE id = 2 AND"
+				    " vpn_user = 'alice' AND vpn_session = 's1'"), 1);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM flows WHERE vpn_user IS NULL"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_elements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_values_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
