@@ -35,6 +35,7 @@ enum ipc_type {
 
 	/* sec-mod -> main */
 	IPC_SM_MAIN_SESSION_REPLY = 100,  /* SecmSessionReply */
+	IPC_SM_MAIN_BAN_IP = 101,         /* BanIp */
 
 	/* main -> ocserv-nvm (src/main/nvm-link.c -> src/nvm/nvm-main.c) */
 	IPC_MAIN_NVM_SESSION = 120,       /* NvmSession: a tunnel came up or went down */

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "ipc/ctl-msg.h"
 #include "ipc/ipc-msg.h"
+#include "main/ban.h"
 #include "main/ctl.h"
 #include "main/main-int.h"
 #include "main/nvm-link.h"
@@ -231,6 +232,7 @@ static int ctl_answer_status(struct ctl_client *c, TALLOC_CTX *tmp, const struct
 	s->secmod_pids = pids;
 	s->n_secmod_pids = 1;
 	s->active_sessions = active;
+	s->banned_ips = ban_count_banned(m->bans, time(NULL));
 	s->start_time = (uint32_t)m->start_time;
 	s->period_start = (uint32_t)m->start_time;
 	/* sec-mod's counters (auth failures, auth times) are not collected yet: 0 */
@@ -319,18 +321,72 @@ static int ctl_answer_stop(struct ctl_client *c, TALLOC_CTX *tmp, const struct c
 	return reply_bool(tmp, true, ret_rep);
 }
 
+struct ban_collect {
+	TALLOC_CTX *tmp;
+	CtlBanList *l;
+	int rc;
+};
+
+/* one entry as occtl wants it: the address as 4 or 16 bytes (an IPv6 /64 by its prefix) */
+static int collect_ban(const struct ban_info *i, void *arg)
+{
+	struct ban_collect *bc = arg;
+	CtlBan *b = talloc_zero(bc->tmp, CtlBan);
+	CtlBan **more = talloc_realloc(bc->tmp, bc->l->bans, CtlBan *, bc->l->n_bans + 1);
+	char addr[64];
+	uint8_t *raw = talloc_zero_size(bc->tmp, 16);
+
+	if (b == NULL || more == NULL || raw == NULL) {
+		bc->rc = -ENOMEM;
+		return 1;
+	}
+	bc->l->bans = more;
+	ctl_ban__init(b);
+	snprintf(addr, sizeof(addr), "%s", i->ip);
+	addr[strcspn(addr, "/")] = '\0';
+	b->ip.data = raw;
+	b->ip.len = inet_pton(AF_INET, addr, raw) == 1 ? 4 : 16;
+	if (b->ip.len == 16 && inet_pton(AF_INET6, addr, raw) != 1)
+		return 0;
+	b->score = i->score;
+	if (i->banned_until != 0) {
+		b->has_expires = 1;
+		b->expires = (uint32_t)i->banned_until;
+	}
+	bc->l->bans[bc->l->n_bans++] = b;
+	return 0;
+}
+
 static int ctl_answer_bans(struct ctl_client *c, TALLOC_CTX *tmp, const struct ctl_req *req,
 			   ProtobufCMessage **ret_rep)
 {
-	CtlBanList *l = talloc_zero(tmp, CtlBanList);
+	struct ban_collect bc = { tmp, talloc_zero(tmp, CtlBanList), 0 };
 
-	(void)c;
 	(void)req;
-	if (l == NULL)
+	if (bc.l == NULL)
 		return -ENOMEM;
-	ctl_ban_list__init(l);          /* no ban list kept yet */
-	*ret_rep = &l->base;
+	ctl_ban_list__init(bc.l);
+	ban_foreach(c->srv->m->bans, time(NULL), collect_ban, &bc);
+	if (bc.rc < 0)
+		return bc.rc;
+	*ret_rep = &bc.l->base;
 	return 0;
+}
+
+static int ctl_answer_unban(struct ctl_client *c, TALLOC_CTX *tmp, const struct ctl_req *req,
+			    ProtobufCMessage **ret_rep)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const ProtobufCBinaryData *ip = req->unban ? &req->unban->ip : NULL;
+	bool ok = false;
+
+	if (ip != NULL && (ip->len == 4 || ip->len == 16) &&
+	    inet_ntop(ip->len == 4 ? AF_INET : AF_INET6, ip->data, addr, sizeof(addr)) != NULL) {
+		ok = ban_remove(c->srv->m->bans, addr) == 0;
+		if (ok)
+			log_info("occtl: unbanned %s", addr);
+	}
+	return reply_bool(tmp, ok, ret_rep);
 }
 
 static int ctl_answer_cookies(struct ctl_client *c, TALLOC_CTX *tmp, const struct ctl_req *req,
@@ -357,7 +413,7 @@ static const struct ctl_handler ctl_table[] = {
 	{ CTL_DISCONNECT_NAME, CTL_DISCONNECT_NAME_REP, ctl_answer_disconnect },
 	{ CTL_DISCONNECT_ID, CTL_DISCONNECT_ID_REP, ctl_answer_disconnect },
 	{ CTL_LIST_BANNED, CTL_LIST_BANNED_REP, ctl_answer_bans },
-	{ CTL_UNBAN_IP, CTL_UNBAN_IP_REP, ctl_answer_false },
+	{ CTL_UNBAN_IP, CTL_UNBAN_IP_REP, ctl_answer_unban },
 	/* events: the current list only; connect/disconnect updates are not sent yet */
 	{ CTL_TOP, CTL_LIST_REP, ctl_answer_list },
 	{ CTL_LIST_COOKIES, CTL_LIST_COOKIES_REP, ctl_answer_cookies },

@@ -17,6 +17,8 @@
 
 #define MAIN_MAX_LISTENERS 8
 
+struct ban_table;
+
 enum proc_state {
 	PROC_AUTH = 0,          /* worker runs TLS and login */
 	PROC_WAIT_SM,           /* cookie sent to sec-mod, waiting */
@@ -77,6 +79,7 @@ struct main_ctx {
 	ev_child child_w;
 	ev_signal sig_term, sig_int, sig_hup;
 	struct ip_pool *pool;
+	struct ban_table *bans;
 	struct proc *procs;
 	unsigned n_procs;
 	char *worker_path;

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/proctitle.h"
 #include "main/ctl.h"
+#include "main/ban.h"
 #include "main/main-int.h"
 #include "main/nvm-link.h"
 #include "main/tun.h"
@@ -148,6 +149,27 @@ static int open_listeners(struct main_ctx *m)
 	return 0;
 }
 
+/* every connection costs ban-points-connection; a banned address is closed at once */
+static bool peer_banned(struct main_ctx *m, const struct sockaddr *sa, socklen_t len)
+{
+	char host[64];
+	time_t now = time(NULL);
+
+	if (m->cfg->max_ban_score == 0 ||
+	    getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+		return false;
+	if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, ':') == NULL)
+		memmove(host, host + 7, strlen(host + 7) + 1);
+	if (ban_exempt(host))
+		return false;
+	if (ban_is_banned(m->bans, host, now)) {
+		log_debug("refusing banned address %s", host);
+		return true;
+	}
+	ban_add(m->bans, host, m->cfg->ban_points_connection, now);
+	return false;
+}
+
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct main_ctx *m = w->data;
@@ -160,6 +182,10 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	fd = accept4(w->fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	if (peer_banned(m, (struct sockaddr *)&peer, len)) {
+		close(fd);
+		return;
+	}
 	if (m->cfg->max_clients > 0 && m->n_procs >= m->cfg->max_clients) {
 		log_info("max-clients (%u) reached; refusing a connection", m->cfg->max_clients);
 		close(fd);
@@ -214,7 +240,9 @@ static int setup(struct main_ctx *m, const struct main_opts *o)
 	m->pool = ip_pool_new(m, m->cfg->have_ipv4_network ? &m->cfg->ipv4_network : NULL,
 			      m->cfg->have_ipv6_network ? &m->cfg->ipv6_network : NULL,
 			      m->cfg->ipv6_subnet_prefix, m->cfg->predictable_ips);
-	if (m->pool == NULL)
+	m->bans = ban_table_new(m, m->cfg->max_ban_score, m->cfg->ban_time,
+				m->cfg->ban_reset_time);
+	if (m->pool == NULL || m->bans == NULL)
 		return -ENOMEM;
 	if ((rc = make_snapshot(m, o->config)) < 0 || (rc = tun_netlink_init()) < 0 ||
 	    (rc = open_listeners(m)) < 0 || (rc = main_udp_open(m)) < 0 || (rc = main_start_secmod(m)) < 0)

@@ -10,6 +10,7 @@
 #include "ipc/ipc.pb-c.h"
 #include "main/main-int.h"
 #include "main/nvm-link.h"
+#include "main/ban.h"
 #include "main/tun.h"
 
 static int send_failure(struct proc *p, const char *reason)
@@ -144,6 +145,16 @@ static void session_reply(struct main_ctx *m, TALLOC_CTX *tmp, const struct ipc_
 	}
 }
 
+static void ban_points(struct main_ctx *m, TALLOC_CTX *tmp, const struct ipc_msg *msg)
+{
+	BanIp *b = ipc_unpack(tmp, &ban_ip__descriptor, msg);
+
+	if (b == NULL || ban_exempt(b->ip))
+		return;
+	if (ban_add(m->bans, b->ip, b->points, time(NULL)))
+		log_info("%s banned for %u s (wrong passwords)", b->ip, m->cfg->ban_time);
+}
+
 void main_secmod_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct main_ctx *m = w->data;
@@ -164,6 +175,8 @@ void main_secmod_cb(struct ev_loop *loop, ev_io *w, int revents)
 		close(msg.fd);
 	if (msg.type == IPC_SM_MAIN_SESSION_REPLY)
 		session_reply(m, tmp, &msg);
+	else if (msg.type == IPC_SM_MAIN_BAN_IP)
+		ban_points(m, tmp, &msg);
 	else
 		log_err("unexpected message %u from sec-mod", msg.type);
 out:

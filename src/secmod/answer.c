@@ -63,12 +63,25 @@ static int sm_answer_auth_init(struct sm_client *c, TALLOC_CTX *tmp, const struc
 	return reply_auth(c, AUTH_RESULT__AUTH_MSG, s, "Please enter your password.");
 }
 
+/* main keeps the ban scores; a lost message only costs an attacker nothing */
+static void report_ban_points(struct sm_ctx *sm, const char *ip)
+{
+	BanIp b = BAN_IP__INIT;
+
+	if (ip == NULL || sm->cfg->max_ban_score == 0 || sm->cfg->ban_points_wrong_password == 0)
+		return;
+	b.ip = (char *)ip;
+	b.points = sm->cfg->ban_points_wrong_password;
+	ipc_send(sm->main_fd, IPC_SM_MAIN_BAN_IP, &b.base, -1);
+}
+
 static int login_failed(struct sm_client *c, const char *user)
 {
 	struct sm_ctx *sm = c->sm;
 
 	sm->auth_failures++;
 	c->failures++;
+	report_ban_points(sm, c->login->remote_ip);
 	log_info("failed authentication for '%.64s' from %s", user,
 		 c->login->remote_ip ? c->login->remote_ip : "?");
 	sm_session_remove(sm->db, c->login);
