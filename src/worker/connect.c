@@ -158,10 +158,21 @@ static void compute_mtu(struct wk *w)
 	mtu_compute(&in, &out);
 	w->link_mtu = out.link;
 	w->udp_mtu = out.udp;
-	w->data_mtu = out.data;
+	w->data_mtu = w->max_data_mtu = out.data;
 }
 
 /* PSK-NEGOTIATE: the key is exported from this TLS session, so only its owner knows it */
+/* match-tls-dtls-ciphers: UDP uses exactly the cipher the TLS session agreed on */
+static const char *dtls_priorities(struct wk *w)
+{
+	const char *base = w->cfg->tls_priorities ? w->cfg->tls_priorities : "NORMAL:%SERVER_PRECEDENCE";
+	const char *cipher = gnutls_cipher_get_name(gnutls_cipher_get(w->tls));
+
+	if (!w->cfg->match_tls_dtls_ciphers || cipher == NULL)
+		return base;
+	return talloc_asprintf(w, "%s:-CIPHER-ALL:+%s", base, cipher);
+}
+
 static void setup_psk(struct wk *w)
 {
 	static const char label[] = "EXPORTER-openconnect-psk";
@@ -172,7 +183,7 @@ static void setup_psk(struct wk *w)
 		return;
 	w->dtls_offered = true;
 	compute_mtu(w);
-	w->dtls = wk_dtls_new(w, w->cfg->tls_priorities, psk, w->udp_mtu);
+	w->dtls = wk_dtls_new(w, dtls_priorities(w), psk, w->udp_mtu);
 	gnutls_memset(psk, 0, sizeof(psk));
 }
 

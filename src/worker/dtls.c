@@ -243,15 +243,29 @@ int wk_dtls_accept(struct wk_dtls *d, int fd, const uint8_t *first, size_t len)
 	return 0;
 }
 
-int wk_dtls_rebind(struct wk_dtls *d, int fd, const uint8_t *first, size_t len)
+ssize_t wk_dtls_rebind(struct wk_dtls *d, int fd, const uint8_t *first, size_t len,
+		       uint8_t *buf, size_t buf_len)
 {
-	if (d->s == NULL || !d->up || len > sizeof(d->first))
+	int old = d->fd;
+	ssize_t n;
+
+	if (d->s == NULL || !d->up || len > sizeof(d->first)) {
+		close(fd);
 		return -ENOTCONN;
-	close(d->fd);
+	}
+	/* try the datagram through the new socket; only a record our keys accept moves us */
 	d->fd = fd;
 	memcpy(d->first, first, len);
 	d->first_len = len;
-	return 0;
+	n = gnutls_record_recv(d->s, buf, buf_len);
+	d->first_len = 0;
+	if (n <= 0) {
+		d->fd = old;
+		close(fd);
+		return -EPERM;
+	}
+	close(old);
+	return n;
 }
 
 int wk_dtls_fd(const struct wk_dtls *d)
@@ -373,6 +387,13 @@ int wk_dtls_send(struct wk_dtls *d, const uint8_t *buf, size_t len)
 	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 		return -EAGAIN;
 	return n < 0 ? -EIO : 0;
+}
+
+void wk_dtls_set_udp_mtu(struct wk_dtls *d, unsigned udp_mtu)
+{
+	d->udp_mtu = udp_mtu;
+	if (d->s != NULL)
+		gnutls_dtls_set_mtu(d->s, udp_mtu);
 }
 
 unsigned wk_dtls_data_mtu(const struct wk_dtls *d)

@@ -44,8 +44,15 @@ struct wk_dtls *wk_dtls_new_legacy(TALLOC_CTX *mem_ctx, const struct dtls_suite 
 				   gnutls_certificate_credentials_t creds, unsigned udp_mtu);
 /* Start over on a new socket with the datagram main already read (a ClientHello). */
 int wk_dtls_accept(struct wk_dtls *d, int fd, const uint8_t *first, size_t len);
-/* The client moved (NAT rebinding): same session, new socket; fails when no session is up. */
-int wk_dtls_rebind(struct wk_dtls *d, int fd, const uint8_t *first, size_t len);
+/*
+ * The client seems to have moved (NAT rebinding): the datagram main read from
+ * the new address must be a record of this session, then the channel follows
+ * it to fd and the record lands in buf (its length is returned). Otherwise fd
+ * is closed, nothing changes and <0 is returned: a stranger sharing the
+ * client's IP cannot steal its UDP channel.
+ */
+ssize_t wk_dtls_rebind(struct wk_dtls *d, int fd, const uint8_t *first, size_t len,
+		       uint8_t *buf, size_t buf_len);
 int wk_dtls_fd(const struct wk_dtls *d);      /* -1 when none */
 /* Ask the kernel for path-MTU discovery on this socket (DF set, EMSGSIZE on overflow). */
 void wk_dtls_track_pmtu(int fd);
@@ -61,6 +68,8 @@ ssize_t wk_dtls_recv(struct wk_dtls *d, uint8_t *buf, size_t len);
  * already adopted the kernel's new path MTU), <0 other failure.
  */
 int wk_dtls_send(struct wk_dtls *d, const uint8_t *buf, size_t len);
+/* a larger UDP payload was shown to cross the path: allow records up to it again */
+void wk_dtls_set_udp_mtu(struct wk_dtls *d, unsigned udp_mtu);
 /* the payload a record may carry on this path after the handshake */
 unsigned wk_dtls_data_mtu(const struct wk_dtls *d);
 /* caller frees with gnutls_free */

@@ -114,6 +114,26 @@ static void path_mtu_changed(struct tunnel *t)
 	ipc_send(w->main_fd, IPC_WK_MAIN_TUN_MTU, &m.base, -1);
 }
 
+/*
+ * A DPD probe bigger than our tunnel MTU came through: after a path-MTU drop,
+ * the path has recovered. Grow back, never beyond what the link allows.
+ */
+static void path_mtu_grew(struct tunnel *t, size_t probe)
+{
+	struct wk *w = t->w;
+	TunMtu m = TUN_MTU__INIT;
+	unsigned want = probe < w->max_data_mtu ? (unsigned)probe : w->max_data_mtu;
+
+	if (!w->cfg->try_mtu_discovery || want <= w->data_mtu)
+		return;
+	wk_dtls_set_udp_mtu(w->dtls, w->udp_mtu);
+	log_info("user '%s': larger packets cross again; tunnel MTU %u -> %u", w->username,
+		 w->data_mtu, want);
+	w->data_mtu = want;
+	m.mtu = want;
+	ipc_send(w->main_fd, IPC_WK_MAIN_TUN_MTU, &m.base, -1);
+}
+
 /* a data packet to the client: DTLS when it works, TLS otherwise */
 static int send_packet(struct tunnel *t, const uint8_t *pkt, size_t len, time_t now)
 {
@@ -177,6 +197,8 @@ static int handle_packet(struct tunnel *t, enum chan ch, uint8_t type, const uin
 		/* echo the payload unchanged: clients match MTU probes by content and size */
 		if (ch == CHAN_CSTP)
 			return send_cstp(t, CSTP_DPD_RESP, p, len);
+		if (len > w->data_mtu)
+			path_mtu_grew(t, len);
 		if (send_dtls(t, CSTP_DPD_RESP, p, len) == -EMSGSIZE)
 			send_dtls(t, CSTP_DPD_RESP, NULL, 0);
 		return 0;
@@ -319,12 +341,15 @@ static void take_udp(struct tunnel *t, TALLOC_CTX *tmp, const struct ipc_msg *m)
 		return;
 	}
 	if (!u->hello) {
-		if (wk_dtls_rebind(t->w->dtls, m->fd, u->data.data, u->data.len) < 0)
-			close(m->fd);
-		else {
-			log_info("user '%s': DTLS peer moved; following it", t->w->username);
-			read_dtls(t);   /* the datagram main read is waiting in the channel */
-		}
+		uint8_t buf[CSTP_MAX_PAYLOAD + 1];
+		ssize_t n = wk_dtls_rebind(t->w->dtls, m->fd, u->data.data, u->data.len, buf,
+					   sizeof(buf));
+
+		if (n <= 0)
+			return;
+		log_info("user '%s': DTLS peer moved; following it", t->w->username);
+		t->last_rx = t->last_dtls_rx = time(NULL);
+		handle_packet(t, CHAN_DTLS, buf[0], buf + 1, (size_t)n - 1);
 		return;
 	}
 	if (t->w->cfg->try_mtu_discovery)

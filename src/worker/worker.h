@@ -56,6 +56,7 @@ struct wk {
 	AuthCookieRep *tunnel;  /* main's answer to our CONNECT */
 	unsigned link_mtu;
 	unsigned data_mtu;
+	unsigned max_data_mtu;  /* the data MTU the link allows; path-MTU drops go below it */
 	unsigned udp_mtu;       /* largest UDP payload towards the client */
 	unsigned dpd;           /* dpd or mobile-dpd, seconds */
 	unsigned idle_timeout;  /* idle-timeout or mobile-idle-timeout */

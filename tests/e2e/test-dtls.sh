@@ -34,4 +34,30 @@ assert_ping_size() {
 		e2e_fail "ping of $1 bytes with DF failed"
 }
 assert_ping_size $((1334 - 28))
+
+# Garbage, truncated and forged hellos on the UDP port, from the same client address: dropped,
+# the server and this client's DTLS channel unaffected.
+ip netns exec "${E2E_CNS[1]}" python3 - "$E2E_SRV_IP" "$E2E_PORT" <<'PY'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+dst = (sys.argv[1], int(sys.argv[2]))
+def hello(app_id):
+    body = b"\xfe\xfd" + os.urandom(32) + b"\x20" + os.urandom(32) + b"\x00"
+    ext = struct.pack(">HHB", 48018, 1 + len(app_id), len(app_id)) + app_id
+    body += struct.pack(">HH", 2, 0xc02c) + b"\x01\x00" + struct.pack(">H", len(ext)) + ext
+    hs = b"\x01" + len(body).to_bytes(3, "big") + b"\x00\x00" + b"\x00" * 3 + len(body).to_bytes(3, "big") + body
+    return b"\x16\xfe\xfd" + b"\x00" * 8 + struct.pack(">H", len(hs)) + hs
+for i in range(300):
+    s.sendto(os.urandom(i % 200 + 1), dst)
+for i in range(100):
+    h = hello(os.urandom(32))
+    s.sendto(h[: (i * 7) % len(h) + 1], dst)       # truncated anywhere
+    s.sendto(h, dst)                                 # unknown App-ID
+PY
+e2e_server_alive || e2e_fatal "server died on UDP garbage"
+assert_ping "${E2E_CNS[1]}" "$sip" "ping after UDP garbage"
+before=$(udp_in)
+ip netns exec "${E2E_CNS[1]}" ping -n -q -c 10 -i 0.05 -W 2 "$sip" >/dev/null 2>&1 ||
+	e2e_fail "ping after UDP garbage failed"
+[ $(($(udp_in) - before)) -ge 10 ] || e2e_fail "DTLS no longer carries the data after UDP garbage"
 e2e_finish
