@@ -2,6 +2,7 @@
 #ifndef NVM_NVM_INT_H
 #define NVM_NVM_INT_H
 
+#include "nvm/nvm-query.h"
 #include <ev.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -64,11 +65,6 @@ void nvm_rx_ipfix(struct nvm_ctx *n, const struct sockaddr *from, socklen_t from
 void nvm_ctl_accept(struct nvm_ctx *n, int fd, const uint8_t *data, size_t len);
 
 /* nvm-report.c: answers, as protobuf messages allocated on mem_ctx */
-struct nvm_query {
-	const char *user;               /* NULL = all */
-	int64_t since, until;
-	unsigned limit;
-};
 ProtobufCMessage *nvm_report_status(struct nvm_ctx *n, TALLOC_CTX *mem_ctx);
 ProtobufCMessage *nvm_report_flows(struct nvm_ctx *n, TALLOC_CTX *mem_ctx,
 				   const struct nvm_query *q);
