@@ -25,13 +25,18 @@ int wk_http_respond(struct wk *w, int code, const char *extra_headers, const cha
 				     extra_headers ? extra_headers : "",
 				     ctype ? "Content-Type: " : "", ctype ? ctype : "",
 				     ctype ? "\r\n" : "", body_len);
+	size_t head_len;
 	int rc;
 
 	if (head == NULL)
 		return -ENOMEM;
-	rc = wk_send_all(w, head, strlen(head));
-	if (rc == 0 && body_len > 0)
-		rc = wk_send_all(w, body, body_len);
+	/* head and body in one record: one segment on the wire, no wait for an ACK */
+	head_len = strlen(head);
+	if (body_len > 0 && (head = talloc_realloc(w, head, char, head_len + body_len)) != NULL)
+		memcpy(head + head_len, body, body_len);
+	if (head == NULL)
+		return -ENOMEM;
+	rc = wk_send_all(w, head, head_len + body_len);
 	talloc_free(head);
 	return rc;
 }

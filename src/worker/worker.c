@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -99,6 +101,8 @@ int main(void)
 	w->tun_fd = -1;
 	w->sm_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
+	/* every TLS record is a whole reply or a whole packet: send it now, not after an ACK */
+	setsockopt(WORKER_FD_CLIENT, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	log_init("worker", false);
 	if (startup(w) < 0 || wk_tls_setup(w) < 0 || wk_load_profile(w) < 0 ||
 	    connect_secmod(w) < 0 || wk_drop_privileges(w) < 0)

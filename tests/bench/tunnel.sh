@@ -15,6 +15,7 @@
 #                  iperf3 run (BENCH_PERF_RUN: dtls-up (default), dtls-down, tls-up, tls-down) and
 #                  leave perf.data there (perf report -i DIR/perf.data)
 # Prints one table per phase and a line "<metric> ratio wolfguard/ocserv: X" per metric.
+# shellcheck source=../e2e/common.sh
 . "$(dirname "$0")/../e2e/common.sh"
 
 BENCH_SECS=${BENCH_SECS:-10}
@@ -28,7 +29,7 @@ BENCH_REF_BIN=${BENCH_REF_BIN:-/usr/sbin/ocserv}
 E2E_SRV_DEBUG=${E2E_SRV_DEBUG:-1}
 # One password file for both servers: Debian's ocpasswd unless told otherwise.
 OCPASSWD=${OCPASSWD:-debian}
-OC_SERVER=debian
+export OC_SERVER=debian	# e2e_init checks the tools of this choice; each phase sets OCSERV_BIN
 IPERF_PORT=5201
 SERVERS=(wolfguard ocserv)
 declare -A BIN=([wolfguard]=$BENCH_WG_BIN [ocserv]=$BENCH_REF_BIN)
@@ -38,10 +39,11 @@ bench_skipped() { case " $BENCH_SKIP " in *" $1 "*) return 0 ;; esac; return 1; 
 
 # ---------------------------------------------------------------- small helpers
 
-# CPU ticks (utime + stime) of PIDS summed; fields after the ")" so a title with spaces is safe.
+# cpu_ticks "PID...": utime + stime summed, in ticks; the fields after the ")" so that a process
+# title with spaces is safe.
 cpu_ticks() {
 	local p t sum=0
-	for p in "$@"; do
+	for p in $1; do
 		t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
 		sum=$((sum + ${t:-0}))
 	done
@@ -56,9 +58,9 @@ srv_tree() {
 			if (q == root) print p } }'
 }
 
-pss_kb() {	# PSS of PIDS summed, kB
+pss_kb() {	# pss_kb "PID...": PSS summed, kB
 	local p v sum=0
-	for p in "$@"; do
+	for p in $1; do
 		v=$(awk '/^Pss:/ { print $2; exit }' "/proc/$p/smaps_rollup" 2>/dev/null)
 		sum=$((sum + ${v:-0}))
 	done
@@ -86,10 +88,11 @@ load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 bench_server_up() {	# bench_server_up NAME
 	OCSERV_BIN=${BIN[$1]}
 	e2e_is_prog "$OCSERV_BIN" || e2e_fatal "$1: $OCSERV_BIN is not an executable"
-	E2E_SRV_LOG="$E2E_RUN/server-$1.log"
+	E2E_SRV_LOG="$E2E_RUN/server-$1.log"	# read by e2e_server_start
 	e2e_server_start
 }
 
+# shellcheck disable=SC2317  # called through e2e_wait_for
 clients_gone() { [ -z "$(e2e_ns_pids_of "${E2E_CNS[@]}")" ]; }
 
 bench_server_down() {
@@ -104,6 +107,7 @@ bench_server_down() {
 
 # ---------------------------------------------------------------- phase 1: throughput
 
+# shellcheck disable=SC2317  # called through e2e_wait_for
 iperf_listening() { [ -n "$(ip netns exec "$E2E_SNS" ss -Hltn "sport = :$IPERF_PORT")" ]; }
 
 iperf_server_start() {	# iperf_server_start ADDR
@@ -114,7 +118,8 @@ iperf_server_start() {	# iperf_server_start ADDR
 
 # one_iperf SERVER MODE DIR: one iperf3 run; stores Mbit/s and worker CPU-seconds per GB
 one_iperf() {
-	local srv=$1 mode=$2 dir=$3 sip wk t0 t1 a0 a1 json out mbit gb key="$2-$3" perfpid=
+	local srv=$1 mode=$2 dir=$3 sip wk t0 t1 a0 a1 json out mbit gb key="$2-$3" perfpid="" rev=()
+	[ "$dir" = down ] && rev=(-R)
 	sip=$(e2e_server_tun_addr "$(e2e_client_ip a)")
 	wk=$(e2e_worker_for_ip 192.0.2.2) || { e2e_fail "$srv: no worker for the client"; return 1; }
 	iperf_server_start "$sip"
@@ -125,10 +130,10 @@ one_iperf() {
 			> "$BENCH_PERF/record.log" 2>&1 &
 		perfpid=$!
 	fi
-	t0=$(cpu_ticks "$wk"); a0=$(cpu_ticks $(srv_tree))
+	t0=$(cpu_ticks "$wk"); a0=$(cpu_ticks "$(srv_tree)")
 	ip netns exec "${E2E_CNS[1]}" timeout $((BENCH_SECS + 20)) iperf3 -c "$sip" -p "$IPERF_PORT" \
-		-t "$BENCH_SECS" -J $([ "$dir" = down ] && echo -R) > "$json" 2>>"$E2E_RUN/iperf-c.log"
-	t1=$(cpu_ticks "$wk"); a1=$(cpu_ticks $(srv_tree))
+		-t "$BENCH_SECS" -J "${rev[@]}" > "$json" 2>>"$E2E_RUN/iperf-c.log"
+	t1=$(cpu_ticks "$wk"); a1=$(cpu_ticks "$(srv_tree)")
 	[ -n "$perfpid" ] && wait "$perfpid"
 	out=$(jq -r '[.end.sum_received.bits_per_second, .end.sum_received.bytes] | @tsv' "$json" 2>/dev/null)
 	read -r mbit gb <<< "$(awk -v o="$out" 'BEGIN { split(o, f, "\t"); printf "%.0f %.4f\n", f[1] / 1e6, f[2] / 1e9 }')"
@@ -285,7 +290,7 @@ phase_mem() {
 	for srv in "${SERVERS[@]}"; do
 		bench_server_up "$srv"
 		sleep 1	# let main and sec-mod finish starting up before the baseline
-		base=$(pss_kb $(srv_tree))
+		base=$(pss_kb "$(srv_tree)")
 		for i in $(seq 1 "$BENCH_MEM_N"); do e2e_client_start "m$i" "$i" alice alicepass -D; done
 		up=0
 		for i in $(seq 1 "$BENCH_MEM_N"); do e2e_client_wait_up "m$i" 40 && up=$((up + 1)); done
@@ -295,8 +300,8 @@ phase_mem() {
 		wk=$(e2e_worker_pids)
 		n=$(echo "$wk" | grep -c .)
 		R[$srv,mem-base]=$(awk -v k="$base" 'BEGIN { printf "%.2f", k / 1024 }')
-		R[$srv,mem-all]=$(awk -v k="$(pss_kb $tree)" 'BEGIN { printf "%.2f", k / 1024 }')
-		R[$srv,mem-wk]=$(awk -v k="$(pss_kb $wk)" -v n="$n" 'BEGIN { printf "%.2f", n ? k / 1024 / n : 0 }')
+		R[$srv,mem-all]=$(awk -v k="$(pss_kb "$tree")" 'BEGIN { printf "%.2f", k / 1024 }')
+		R[$srv,mem-wk]=$(awk -v k="$(pss_kb "$wk")" -v n="$n" 'BEGIN { printf "%.2f", n ? k / 1024 / n : 0 }')
 		R[$srv,mem-per]=$(awk -v a="${R[$srv,mem-all]}" -v b="${R[$srv,mem-base]}" -v n="$up" \
 			'BEGIN { if (n) printf "%.3f", (a - b) / n; else print "n/a" }')
 		R[$srv,mem-n]=$up
