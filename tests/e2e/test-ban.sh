@@ -25,6 +25,9 @@ attempt() {	# attempt NAME NSIDX PASSWORD -> client exit status
 }
 attempt w1 1 wrong
 attempt w2 1 wrong
+# sec-mod reports the points to main on its own time: wait until the ban shows
+e2e_wait_for 10 sh -c "'$OCCTL_BIN' -s '$E2E_OCCTL_SOCK' show ip bans 2>/dev/null | grep -qF '$E2E_OUT_IP'" ||
+	e2e_fail "no ban after two wrong passwords: $(e2e_occtl show ip bans | tr '\n' '|')"
 # banned now: even the right password gets nowhere
 attempt r1 1 alicepass
 assert_not_contains "$(e2e_client_log r1)" "Configured as" "banned client"

@@ -33,7 +33,7 @@ assert_clean_exit() {	# assert_clean_exit PID what
 
 e2e_client_up a 1 alice alicepass -v
 log=$(e2e_client_log a)
-e2e_wait_for 15 grep -qE "Configured as .* and DTLS( \+ [A-Z0-9]+)? connected" "$log" ||
+e2e_wait_for 15 grep -qE "Configured as .* and DTLS( \+ [A-Z0-9]+)? (connected|established)" "$log" ||
 	e2e_fail "client did not report DTLS connected: $(e2e_excerpt "$log")"
 assert_contains "$log" "Established DTLS connection" "client log"
 
