@@ -10,6 +10,8 @@
 
 struct pj {
 	char *s;        /* NULL once an allocation failed */
+	size_t len;     /* bytes used, without the NUL */
+	size_t cap;     /* bytes allocated; doubles so a long reply costs linear time */
 	int indent;     /* spaces per level, < 0 = one line */
 };
 
@@ -18,12 +20,33 @@ static void put(struct pj *j, const char *fmt, ...) __attribute__((format(printf
 static void put(struct pj *j, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (j->s == NULL)
 		return;
 	va_start(ap, fmt);
-	j->s = talloc_vasprintf_append_buffer(j->s, fmt, ap);
+	n = vsnprintf(j->s + j->len, j->cap - j->len, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		j->s = NULL;
+		return;
+	}
+	if ((size_t)n >= j->cap - j->len) {
+		size_t want = j->cap * 2 > j->len + (size_t)n + 1 ? j->cap * 2 : j->len + (size_t)n + 1;
+		char *s = talloc_realloc(NULL, j->s, char, want);
+
+		if (s == NULL) {
+			talloc_free(j->s);
+			j->s = NULL;
+			return;
+		}
+		j->s = s;
+		j->cap = want;
+		va_start(ap, fmt);
+		vsnprintf(j->s + j->len, j->cap - j->len, fmt, ap);
+		va_end(ap);
+	}
+	j->len += (size_t)n;
 }
 
 static void newline(struct pj *j, int level)
@@ -173,7 +196,8 @@ static void put_msg(struct pj *j, const ProtobufCMessage *m, int level)
 
 char *pb_json(TALLOC_CTX *mem_ctx, const ProtobufCMessage *msg, int indent)
 {
-	struct pj j = { .s = talloc_strdup(mem_ctx, ""), .indent = indent };
+	struct pj j = { .s = talloc_zero_size(mem_ctx, 256), .len = 0, .cap = 256,
+			.indent = indent };
 
 	put_msg(&j, msg, 0);
 	return j.s;
