@@ -27,7 +27,8 @@ static uint64_t val_hash(uint64_t h, const uint8_t *p, size_t n)
 		n -= 8;
 	}
 	w = 0;
-	memcpy(&w, p, n);
+	if (n > 0)              /* an empty value may come with a NULL pointer */
+		memcpy(&w, p, n);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 29);
 }
