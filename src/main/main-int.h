@@ -105,7 +105,9 @@ void main_secmod_cb(struct ev_loop *loop, ev_io *w, int revents);
 int main_udp_open(struct main_ctx *m);
 void main_udp_watch(struct main_ctx *m);
 
-/* spawn.c */
+/* spawn.c: fork + exec PATH with a SEQPACKET channel at fd 3 and extra_fd at fd 4 */
+int main_fork_exec(const char *path, char *const argv[], int extra_fd, int *ret_fd,
+		   pid_t *ret_pid);
 int main_spawn_worker(struct main_ctx *m, int client_fd, const struct sockaddr *peer,
 		      socklen_t peer_len);
 

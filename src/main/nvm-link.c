@@ -23,6 +23,8 @@
 /* session updates are small and bursty (a restart replays all): a deep buffer, not a queue */
 #define NVM_SNDBUF (8 * 1024 * 1024)
 
+_Static_assert(NVM_FD_MAIN == 3 && NVM_FD_CONFIG == 4, "main_fork_exec's fd layout");
+
 struct nvm_link {
 	struct main_ctx *m;
 	char *path;             /* "<main's exe>-nvm" */
@@ -34,24 +36,6 @@ struct nvm_link {
 	unsigned restarts;
 };
 
-static void exec_nvm(struct nvm_link *l, int ipc_fd)
-{
-	char level[32];
-	char *argv[] = { (char *)"ocserv-nvm", level, NULL, NULL };
-	/* above the target numbers first, so neither dup2 clobbers the other */
-	int i = fcntl(ipc_fd, F_DUPFD_CLOEXEC, 10), c = fcntl(l->m->config_fd, F_DUPFD_CLOEXEC, 10);
-
-	snprintf(level, sizeof(level), "--log-level=%d", log_get_level());
-	if (l->m->foreground)
-		argv[2] = (char *)"--stderr";
-	if (i < 0 || c < 0 || dup2(i, NVM_FD_MAIN) < 0 || dup2(c, NVM_FD_CONFIG) < 0)
-		_exit(1);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	execv(l->path, argv);
-	log_err("cannot exec %s: %s", l->path, strerror(errno));
-	_exit(1);
-}
 
 /* Every tunnel that is up now: a fresh ocserv-nvm knows nothing. */
 static void replay_sessions(struct nvm_link *l)
@@ -63,26 +47,21 @@ static void replay_sessions(struct nvm_link *l)
 
 static int spawn(struct nvm_link *l)
 {
-	int sv[2], sz = NVM_SNDBUF;
+	char level[32];
+	char *argv[] = { (char *)"ocserv-nvm", level, NULL, NULL };
+	int fd, sz = NVM_SNDBUF, rc;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = errno;
-
-		close(sv[0]);
-		close(sv[1]);
-		return -err;
-	}
-	if (pid == 0)
-		exec_nvm(l, sv[1]);
-	close(sv[1]);
-	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	l->fd = sv[0];
+	snprintf(level, sizeof(level), "--log-level=%d", log_get_level());
+	if (l->m->foreground)
+		argv[2] = (char *)"--stderr";
+	/* ocserv-nvm finds its channel at NVM_FD_MAIN (3) and the snapshot at NVM_FD_CONFIG (4) */
+	rc = main_fork_exec(l->path, argv, l->m->config_fd, &fd, &pid);
+	if (rc < 0)
+		return rc;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	l->fd = fd;
 	l->pid = pid;
 	l->started = ev_now(l->m->loop);
 	log_info("started ocserv-nvm (pid %d)", (int)pid);

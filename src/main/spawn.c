@@ -32,21 +32,47 @@ static void addr_text(const struct sockaddr *sa, socklen_t len, char *host, size
 		memmove(host, host + 7, strlen(host + 7) + 1);
 }
 
-/* In the child: put the two descriptors where the worker expects them and exec. */
-static void exec_worker(struct main_ctx *m, int ipc_fd, int client_fd)
-{
-	char *argv[] = { (char *)"ocserv-worker", NULL };
-	/* move both above the target numbers first so neither dup2 clobbers the other */
-	int i = fcntl(ipc_fd, F_DUPFD_CLOEXEC, 10), c = fcntl(client_fd, F_DUPFD_CLOEXEC, 10);
+_Static_assert(WORKER_FD_MAIN == 3 && WORKER_FD_CLIENT == 4, "main_fork_exec's fd layout");
 
-	if (i < 0 || c < 0 || dup2(i, WORKER_FD_MAIN) < 0 || dup2(c, WORKER_FD_CLIENT) < 0)
+/* In the child: the channel at fd 3, `extra_fd` at fd 4, then exec. Never returns. */
+static void exec_child(const char *path, char *const argv[], int ipc_fd, int extra_fd)
+{
+	/* move both above the target numbers first so neither dup2 clobbers the other */
+	int i = fcntl(ipc_fd, F_DUPFD_CLOEXEC, 10), e = fcntl(extra_fd, F_DUPFD_CLOEXEC, 10);
+
+	if (i < 0 || e < 0 || dup2(i, 3) < 0 || dup2(e, 4) < 0)
 		_exit(1);
 	/* dup2 clears FD_CLOEXEC on the copies; everything else closes at exec */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
-	execv(m->worker_path, argv);
-	log_err("cannot exec %s: %s", m->worker_path, strerror(errno));
+	execv(path, argv);
+	log_err("cannot exec %s: %s", path, strerror(errno));
 	_exit(1);
+}
+
+int main_fork_exec(const char *path, char *const argv[], int extra_fd, int *ret_fd,
+		   pid_t *ret_pid)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return -err;
+	}
+	if (pid == 0)
+		exec_child(path, argv, sv[1], extra_fd);
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	*ret_fd = sv[0];
+	*ret_pid = pid;
+	return 0;
 }
 
 static int send_startup(struct main_ctx *m, struct proc *p, int fd)
@@ -72,30 +98,21 @@ static int send_startup(struct main_ctx *m, struct proc *p, int fd)
 int main_spawn_worker(struct main_ctx *m, int client_fd, const struct sockaddr *peer,
 		      socklen_t peer_len)
 {
+	char *argv[] = { (char *)"ocserv-worker", NULL };
 	struct sockaddr_storage local;
 	socklen_t local_len = sizeof(local);
 	unsigned local_port;
 	struct proc *p;
-	int sv[2];
+	int fd, rc;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = errno;
-
-		close(sv[0]);
-		close(sv[1]);
-		return -err;
-	}
-	if (pid == 0)
-		exec_worker(m, sv[1], client_fd);
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	p = proc_new(m, pid, sv[0]);
+	/* the worker finds its channel at WORKER_FD_MAIN (3) and the client at WORKER_FD_CLIENT (4) */
+	rc = main_fork_exec(m->worker_path, argv, client_fd, &fd, &pid);
+	if (rc < 0)
+		return rc;
+	p = proc_new(m, pid, fd);
 	if (p == NULL) {
-		close(sv[0]);
+		close(fd);
 		kill(pid, SIGKILL);
 		return -ENOMEM;
 	}
@@ -103,7 +120,7 @@ int main_spawn_worker(struct main_ctx *m, int client_fd, const struct sockaddr *
 	if (getsockname(client_fd, (struct sockaddr *)&local, &local_len) == 0)
 		addr_text((struct sockaddr *)&local, local_len, p->local_ip, sizeof(p->local_ip),
 			  &local_port);
-	if (send_startup(m, p, sv[0]) < 0) {
+	if (send_startup(m, p, fd) < 0) {
 		log_err("cannot start worker %d", (int)pid);
 		kill(pid, SIGKILL);
 	}
