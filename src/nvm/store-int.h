@@ -50,6 +50,17 @@ struct store_cache {
 	unsigned mask;
 };
 
+/*
+ * Parameters of the flow INSERT as last bound: SQLite keeps bindings across sqlite3_reset(),
+ * so an integer or NULL that is already in place (exporter, times, user and process ids...)
+ * is not bound again. 0 = unknown, 1 = the integer in v, 2 = NULL.
+ */
+#define STORE_STICKY_MAX 32
+struct store_sticky {
+	int64_t v[STORE_STICKY_MAX];
+	uint8_t state[STORE_STICKY_MAX];
+};
+
 struct nvm_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
@@ -64,6 +75,7 @@ struct nvm_store {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	struct store_buf mods, hashes, key;
 	struct store_cache vals, modsets;
+	struct store_sticky sticky;
 };
 
 uint64_t store_mono_ms(void);
@@ -80,7 +92,7 @@ int store_modules_json(struct nvm_store *st, const struct nvm_value *v, struct s
 int store_hashes_blob(struct nvm_store *st, const struct nvm_value *v, struct store_buf *b);
 
 /* store-val.c: ids of values and module lists stored once */
-#define STORE_VAL_CACHE_SLOTS 65536u
+#define STORE_VAL_CACHE_SLOTS 16384u	/* ~650 kB of slots: stays in cache */
 #define STORE_MODSET_CACHE_SLOTS 4096u
 int store_cache_init(TALLOC_CTX *mem_ctx, struct store_cache *c, unsigned slots);
 /* after a rollback: cached ids may name rows that no longer exist */

@@ -151,17 +151,60 @@ int store_hashes_blob(struct nvm_store *st, const struct nvm_value *v, struct st
 	return 0;
 }
 
+/* the sticky bindings apply to the flow INSERT only; see struct store_sticky */
+static struct store_sticky *sticky_of(struct nvm_store *st, sqlite3_stmt *s, int idx)
+{
+	return s == st->st[ST_FLOW] && idx > 0 && idx < STORE_STICKY_MAX ? &st->sticky : NULL;
+}
+
+static int bind_int(struct nvm_store *st, sqlite3_stmt *s, int idx, int64_t x)
+{
+	struct store_sticky *k = sticky_of(st, s, idx);
+
+	if (k != NULL && k->state[idx] == 1 && k->v[idx] == x)
+		return SQLITE_OK;
+	if (k != NULL) {
+		k->state[idx] = 1;
+		k->v[idx] = x;
+	}
+	return sqlite3_bind_int64(s, idx, x);
+}
+
+static int bind_null(struct nvm_store *st, sqlite3_stmt *s, int idx)
+{
+	struct store_sticky *k = sticky_of(st, s, idx);
+
+	if (k != NULL && k->state[idx] == 2)
+		return SQLITE_OK;
+	if (k != NULL)
+		k->state[idx] = 2;
+	return sqlite3_bind_null(s, idx);
+}
+
+/* text and blobs are bound every time (they point into the record) */
+static int bind_bytes(struct nvm_store *st, sqlite3_stmt *s, int idx, bool is_text,
+		      const void *p, int len)
+{
+	struct store_sticky *k = sticky_of(st, s, idx);
+
+	if (k != NULL)
+		k->state[idx] = 0;
+	if (is_text)
+		return sqlite3_bind_text(s, idx, p, len, SQLITE_STATIC);
+	return sqlite3_bind_blob(s, idx, len ? p : "", len, SQLITE_STATIC);
+}
+
 static int bind_val_id(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v)
 {
 	int64_t id;
 	int rc;
 
 	if (v == NULL)
-		return sqlite3_bind_null(s, idx);
+		return bind_null(st, s, idx);
 	rc = store_val_id(st, v->kind == NVZ_KIND_STRING, v->p, v->len, &id);
 	if (rc < 0)
 		return SQLITE_ERROR;
-	return sqlite3_bind_int64(s, idx, id);
+	return bind_int(st, s, idx, id);
 }
 
 static int bind_modset(struct nvm_store *st, sqlite3_stmt *s, int idx,
@@ -172,13 +215,13 @@ static int bind_modset(struct nvm_store *st, sqlite3_stmt *s, int idx,
 	int64_t id;
 
 	if (n == NULL && h == NULL)
-		return sqlite3_bind_null(s, idx);
+		return bind_null(st, s, idx);
 	if (store_modset_id(st, n, h, &id) < 0)
 		return SQLITE_ERROR;
-	return sqlite3_bind_int64(s, idx, id);
+	return bind_int(st, s, idx, id);
 }
 
-/* dotted quad without stdio: glibc's inet_ntop for IPv4 goes through sprintf */
+/* dotted quad without stdio: glibc's inet_ntop goes through sprintf */
 static size_t fmt_ipv4(const uint8_t a[4], char *buf)
 {
 	size_t n = 0;
@@ -198,46 +241,90 @@ static size_t fmt_ipv4(const uint8_t a[4], char *buf)
 	return n;
 }
 
-static int bind_addr(sqlite3_stmt *s, int idx, const struct nvm_value *v, char *buf)
+/*
+ * RFC 5952 text, the same as glibc's inet_ntop: lower-case hex, the first longest run of two
+ * or more zero groups as "::". The forms with a dotted quad (::a.b.c.d, ::ffff:a.b.c.d) are
+ * left to inet_ntop: 0 is returned for them.
+ */
+static size_t fmt_ipv6(const uint8_t a[16], char *buf)
 {
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8], i, base = 8, len = 0, run;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i += run ? run : 1) {
+		for (run = 0; i + run < 8 && w[i + run] == 0; run++)
+			;
+		if (run >= 2 && run > len) {
+			base = i;
+			len = run;
+		}
+	}
+	if (base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
+		return 0;
+	for (i = 0; i < 8; i++) {
+		if (i == base) {
+			buf[n++] = ':';
+			if (i + len == 8)
+				buf[n++] = ':';
+			i += len - 1;
+			continue;
+		}
+		if (i)
+			buf[n++] = ':';
+		for (int sh = 12; sh >= 0; sh -= 4)
+			if ((w[i] >> sh) || sh == 0)
+				buf[n++] = hex[w[i] >> sh & 15];
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static int bind_addr(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v,
+		     char *buf)
+{
+	size_t n;
+
 	if (v == NULL)
-		return sqlite3_bind_null(s, idx);
+		return bind_null(st, s, idx);
 	if (v->kind == NVZ_KIND_IPV4)
-		return sqlite3_bind_text(s, idx, buf, (int)fmt_ipv4(v->p, buf), SQLITE_STATIC);
+		return bind_bytes(st, s, idx, true, buf, (int)fmt_ipv4(v->p, buf));
 	if (v->kind != NVZ_KIND_IPV6)
-		return sqlite3_bind_blob(s, idx, v->p, v->len, SQLITE_STATIC);
-	if (inet_ntop(AF_INET6, v->p, buf, INET6_ADDRSTRLEN) == NULL)
-		return sqlite3_bind_null(s, idx);
-	return sqlite3_bind_text(s, idx, buf, -1, SQLITE_STATIC);
+		return bind_bytes(st, s, idx, false, v->p, v->len);
+	n = fmt_ipv6(v->p, buf);
+	if (n == 0 && inet_ntop(AF_INET6, v->p, buf, INET6_ADDRSTRLEN) == NULL)
+		return bind_null(st, s, idx);
+	return bind_bytes(st, s, idx, true, buf, n ? (int)n : -1);
 }
 
 /* seconds from the *_S column, else the *_MS column divided down */
-static int bind_time(sqlite3_stmt *s, int idx, const struct nvm_record *rec, enum nvz_col sec,
-		     enum nvz_col ms)
+static int bind_time(struct nvm_store *st, sqlite3_stmt *s, int idx,
+		     const struct nvm_record *rec, enum nvz_col sec, enum nvz_col ms)
 {
 	const struct nvm_value *v = rec->named[sec];
 	uint64_t x;
 
 	if (v != NULL && v->kind == NVZ_KIND_TIME_S && nvm_value_uint(v, &x) == 0)
-		return sqlite3_bind_int64(s, idx, (sqlite3_int64)x);
+		return bind_int(st, s, idx, (int64_t)x);
 	v = rec->named[ms];
 	if (v != NULL && v->kind == NVZ_KIND_TIME_MS && nvm_value_uint(v, &x) == 0)
-		return sqlite3_bind_int64(s, idx, (sqlite3_int64)(x / 1000));
-	return sqlite3_bind_null(s, idx);
+		return bind_int(st, s, idx, (int64_t)(x / 1000));
+	return bind_null(st, s, idx);
 }
 
-static int bind_value(sqlite3_stmt *s, int idx, const struct nvm_value *v, enum bind_how how)
+static int bind_value(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_value *v,
+		      enum bind_how how)
 {
 	uint64_t x;
 
 	if (v == NULL)
-		return sqlite3_bind_null(s, idx);
+		return bind_null(st, s, idx);
 	if (how == B_UINT && v->kind == NVZ_KIND_UINT && nvm_value_uint(v, &x) == 0)
-		return sqlite3_bind_int64(s, idx, (sqlite3_int64)x);
-	if (how == B_TEXT && v->kind == NVZ_KIND_STRING)
-		return sqlite3_bind_text(s, idx, (const char *)v->p, v->len, SQLITE_STATIC);
+		return bind_int(st, s, idx, (int64_t)x);
 	/* anything that did not decode as its kind is kept as bytes */
-	return sqlite3_bind_blob(s, idx, v->len ? (const void *)v->p : "", v->len, SQLITE_STATIC);
+	return bind_bytes(st, s, idx, how == B_TEXT && v->kind == NVZ_KIND_STRING, v->p, v->len);
 }
 
 static int bind_one(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct nvm_record *rec,
@@ -247,33 +334,33 @@ static int bind_one(struct nvm_store *st, sqlite3_stmt *s, int idx, const struct
 
 	switch (m->how) {
 	case B_SRC:
-		return bind_addr(s, idx, rec->named[NVZ_COL_SRC_V4] ? rec->named[NVZ_COL_SRC_V4]
-					     : rec->named[NVZ_COL_SRC_V6], st->src);
+		return bind_addr(st, s, idx, rec->named[NVZ_COL_SRC_V4] ?
+				 rec->named[NVZ_COL_SRC_V4] : rec->named[NVZ_COL_SRC_V6], st->src);
 	case B_DST:
-		return bind_addr(s, idx, rec->named[NVZ_COL_DST_V4] ? rec->named[NVZ_COL_DST_V4]
-					     : rec->named[NVZ_COL_DST_V6], st->dst);
+		return bind_addr(st, s, idx, rec->named[NVZ_COL_DST_V4] ?
+				 rec->named[NVZ_COL_DST_V4] : rec->named[NVZ_COL_DST_V6], st->dst);
 	case B_START:
-		return bind_time(s, idx, rec, NVZ_COL_START_S, NVZ_COL_START_MS);
+		return bind_time(st, s, idx, rec, NVZ_COL_START_S, NVZ_COL_START_MS);
 	case B_END:
-		return bind_time(s, idx, rec, NVZ_COL_END_S, NVZ_COL_END_MS);
+		return bind_time(st, s, idx, rec, NVZ_COL_END_S, NVZ_COL_END_MS);
 	case B_FAMILY:
-		return sqlite3_bind_int(s, idx, rec->tmpl->rec_type == NVZ_REC_FLOW6 ? 6 : 4);
+		return bind_int(st, s, idx, rec->tmpl->rec_type == NVZ_REC_FLOW6 ? 6 : 4);
 	case B_VAL:
 		return bind_val_id(st, s, idx, v);
 	case B_MODSET:
 		return bind_modset(st, s, idx, rec);
 	default:
-		return bind_value(s, idx, v, (enum bind_how)m->how);
+		return bind_value(st, s, idx, v, (enum bind_how)m->how);
 	}
 }
 
 static void bind_common(struct nvm_store *st, sqlite3_stmt *s, int64_t eid,
 			const struct nvm_record *rec)
 {
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)st->now);
-	sqlite3_bind_int64(s, 2, eid);
-	sqlite3_bind_int64(s, 3, rec->odid);
-	sqlite3_bind_int64(s, 4, rec->export_time);
+	bind_int(st, s, 1, (int64_t)st->now);
+	bind_int(st, s, 2, eid);
+	bind_int(st, s, 3, rec->odid);
+	bind_int(st, s, 4, rec->export_time);
 }
 
 static int insert_mapped(struct nvm_store *st, enum store_stmt which, const struct bind_map *map,
@@ -288,6 +375,7 @@ static int insert_mapped(struct nvm_store *st, enum store_stmt which, const stru
 		rc = bind_one(st, s, (int)i + 5, rec, &map[i]);
 		if (rc != SQLITE_OK) {
 			sqlite3_clear_bindings(s);
+			memset(&st->sticky, 0, sizeof(st->sticky));
 			return store_db_err(st, rc, "bind");
 		}
 	}

@@ -4,8 +4,9 @@
 # Not a test. One generated nvzFlow stream (tests/tools/nvm-export, libfixbuf: templates
 # 267/268, PEN 9 strings, hashes and module basicLists, two records per datagram) is sent
 # over loopback inside a network namespace of its own, at a bounded rate and count, to
-#   ours     tests/tools/nvm-recv: our decoder + SQLite store (WAL, batched), or
-#            src/ocserv-nvm when it can be run standalone (see NVM_OURS below)
+#   ours     tests/tools/nvm-recv: our decoder + SQLite store (WAL, batched)
+#   ocserv   src/ocserv with nvm = true, when src/ocserv-nvm is built (NVM_OCSERV=0: skip):
+#            the collector as deployed; only ocserv-nvm's CPU is counted
 #   nfcapd   nfdump 1.7 (binary nffile; keeps only the standard IPFIX fields)
 #   nfacctd  pmacct 1.7 with the sqlite3 plugin (5-tuple + start time, one row per flow)
 # one after the other (never at the same time: the machine may have only two cores). For each
@@ -22,6 +23,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=${builddir:-$top}
 EXPORT=$builddir/tests/tools/nvm-export
 RECV=$builddir/tests/tools/nvm-recv
+# the collector itself, when built: main starts ocserv-nvm (NVM_OCSERV=0 leaves it out)
+OCSERV= OCPASSWD=$builddir/src/ocpasswd/ocpasswd
+if [ "${NVM_OCSERV:-1}" != 0 ] && [ -x "$builddir/src/ocserv-nvm" ] && [ -x "$builddir/src/ocserv" ] &&
+   [ -x "$OCPASSWD" ] && command -v certtool >/dev/null 2>&1; then
+	OCSERV=$builddir/src/ocserv
+fi
 N=200000 RATE=50000 K=2
 while getopts n:r:k: opt; do
 	case $opt in
@@ -47,7 +54,7 @@ cleanup() {
 	sleep 0.2
 	ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -9 "$p" 2>/dev/null; done
 	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
+	[ -n "${NVM_KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 ip netns add "$ns" || die "cannot create a network namespace"
@@ -94,8 +101,8 @@ report() {	# name stored ticks
 	STORED[$1]=$2
 	CPU[$1]=$(awk -v t="$3" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')
 	awk -v name="$1" -v n="$2" -v sent="$N" -v c="${CPU[$1]}" 'BEGIN {
-		printf "%-8s stored %8d of %d  loss %5.1f%%  cpu %6.2f s  %9.0f records/CPU-s\n",
-			name, n, sent, 100 * (sent - n) / sent, c, c > 0 ? n / c : 0 }'
+		fmt = "%-8s stored %8d of %d  loss %5.1f%%  cpu %6.2f s  %9.0f records/CPU-s\n"
+		printf(fmt, name, n, sent, 100 * (sent - n) / sent, c, c > 0 ? n / c : 0) }'
 }
 
 run_ours() {
@@ -125,8 +132,7 @@ run_nfcapd() {
 	send 2056
 	wait_stable 1 30 ns_ticks
 	t1=$(ns_ticks)
-	kill "$(cat "$tmp/nfcapd.pid")"
-	wait
+	stop_all
 	n=0
 	for f in "$tmp"/nf/nfcapd.*; do
 		[ -f "$f" ] || continue
@@ -141,7 +147,7 @@ run_nfacctd() {
 	# one row per flow: the key includes the start time, unique per generated record
 	count_sqlite "$tmp/pm.db" "CREATE TABLE acct (ip_src CHAR(45) NOT NULL, ip_dst CHAR(45)
 		NOT NULL, src_port INT NOT NULL, dst_port INT NOT NULL, ip_proto CHAR(6) NOT NULL,
-		timestamp_start DATETIME NOT NULL, packets INT NOT NULL, bytes BIGINT NOT NULL,
+		timestamp_start DATETIME NOT NULL, packets INT, bytes BIGINT, flows INT,
 		stamp_inserted DATETIME, stamp_updated DATETIME, PRIMARY KEY (ip_src, ip_dst,
 		src_port, dst_port, ip_proto, timestamp_start))" >/dev/null
 	cat >"$tmp/nfacctd.conf" <<EOF
@@ -157,36 +163,108 @@ timestamps_secs: true
 sql_db[db]: $tmp/pm.db
 sql_table[db]: acct
 sql_optimize_clauses[db]: true
-sql_refresh_time[db]: 2
+sql_refresh_time[db]: 5
 sql_dont_try_update[db]: true
 sql_cache_entries[db]: 400009
 EOF
 	ip netns exec "$ns" nfacctd -f "$tmp/nfacctd.conf" >"$tmp/nfacctd.log" 2>&1 &
-	sleep 1
+	# the template goes out once, first: do not send before the socket is bound
+	for _ in $(seq 200); do grep -q "waiting for NetFlow" "$tmp/nfacctd.log" && break; sleep 0.05; done
+	sleep 0.5
 	t0=$(ns_ticks)
 	send 2057
-	# the plugin writes every 2 s: wait until the row count stops moving
-	wait_stable 3 40 count_sqlite "$tmp/pm.db" "SELECT count(*) FROM acct"
+	# the plugin forks a writer every sql_refresh_time (5 s): done when a purge that wrote
+	# rows is followed by an empty one (bounded). Never read the database meanwhile: a
+	# reader's lock makes pmacct's writer fail with "database is locked" and lose a purge.
+	for _ in $(seq 120); do
+		grep "Purging cache - END" "$tmp/nfacctd.log" | tail -n 1 | grep -q "QN: 0/0" &&
+			grep -q "Purging cache - END.*QN: [1-9]" "$tmp/nfacctd.log" && break
+		sleep 0.5
+	done
 	t1=$(ns_ticks)
 	n=$(count_sqlite "$tmp/pm.db" "SELECT count(*) FROM acct")
 	report nfacctd "$n" $((t1 - t0))
-	ip netns pids "$ns" | while read -r p; do kill "$p" 2>/dev/null; done
+	stop_all
+}
+
+# SIGTERM to everything in the namespace, SIGKILL to what is left after 3 s
+stop_all() {
+	local p
+	for p in $(ip netns pids "$ns" 2>/dev/null); do kill "$p" 2>/dev/null; done
+	for _ in $(seq 30); do [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break; sleep 0.1; done
+	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 	wait
 }
 
+# ocserv with nvm = true: main starts ocserv-nvm, whose CPU alone is counted
+pid_of_comm() {	# comm
+	local p
+	for p in $(ip netns pids "$ns" 2>/dev/null); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$1" ] && echo "$p" && return
+	done
+}
+ticks_of() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+ocserv_conf() {	# dir
+	printf '%s\n' "auth = \"plain[passwd=$1/passwd]\"" "listen-host = 127.0.0.1" \
+		"tcp-port = 4443" "udp-port = 0" "socket-file = $1/ocserv.socket" \
+		"pid-file = $1/ocserv.pid" "server-cert = $1/cert.pem" "server-key = $1/key.pem" \
+		"run-as-user = nobody" "run-as-group = nogroup" "use-occtl = true" \
+		"occtl-socket-file = $1/occtl.socket" "device = vpnsnvmb" \
+		"ipv4-network = 10.99.0.0" "ipv4-netmask = 255.255.255.0" "nvm = true" \
+		"nvm-listen-host = 127.0.0.1" "nvm-port = 2058" "nvm-database = $1/db/nvm.sqlite"
+}
+
+run_ocserv() {
+	local d=$tmp/oc t0 t1 n p
+	mkdir -p "$d" && chmod 755 "$tmp" "$d" && mkdir -m 777 "$d/db" || return
+	if ! certtool --generate-privkey --key-type=ecdsa --outfile "$d/key.pem" >/dev/null 2>&1 ||
+	   ! printf 'cn = "nvm-bench"\nexpiration_days = 2\nsigning_key\ntls_www_server\n' >"$d/t" ||
+	   ! certtool --generate-self-signed --load-privkey "$d/key.pem" --template "$d/t" \
+		--outfile "$d/cert.pem" >/dev/null 2>&1 ||
+	   ! printf 'x\nx\n' | "$OCPASSWD" -c "$d/passwd" bench >/dev/null 2>&1; then
+		echo "ocserv   (skipped: certtool or ocpasswd failed)"
+		return
+	fi
+	ocserv_conf "$d" >"$d/ocserv.conf"
+	ip netns exec "$ns" "$OCSERV" -f -d 1 -c "$d/ocserv.conf" >"$d/ocserv.log" 2>&1 &
+	for _ in $(seq 100); do
+		grep -q "collecting nvzFlow" "$d/ocserv.log" && break
+		sleep 0.05
+	done
+	p=$(pid_of_comm ocserv-nvm)
+	if [ -z "$p" ]; then
+		echo "ocserv   (ocserv-nvm did not start:)"; tail -n 5 "$d/ocserv.log"
+		stop_all
+		return
+	fi
+	t0=$(ticks_of "$p")
+	send 2058
+	# it commits once a second: wait until the stored count stops moving
+	wait_stable 2 40 count_sqlite "$d/db/nvm.sqlite" "SELECT count(*) FROM flow_rows"
+	t1=$(ticks_of "$p")
+	n=$(count_sqlite "$d/db/nvm.sqlite" "SELECT count(*) FROM flow_rows")
+	report ocserv "$n" $((t1 - t0))
+	stop_all
+}
+
 ratio() {	# ours theirs
-	[ -n "${STORED[$2]:-}" ] || return
-	awk -v a="${STORED[ours]}" -v ca="${CPU[ours]}" -v b="${STORED[$2]}" -v cb="${CPU[$2]}" \
-	    -v who="$2" 'BEGIN {
+	[ -n "${STORED[$1]:-}" ] && [ -n "${STORED[$2]:-}" ] || return
+	awk -v a="${STORED[$1]}" -v ca="${CPU[$1]}" -v b="${STORED[$2]}" -v cb="${CPU[$2]}" \
+	    -v who="$1/$2" 'BEGIN {
 		ra = ca > 0 ? a / ca : 0; rb = cb > 0 ? b / cb : 0
-		printf "ours/%-8s records per CPU-second %s   records stored %.2f\n", who,
-			rb > 0 ? sprintf("%.2f", ra / rb) : "n/a", b > 0 ? a / b : 0 }'
+		r = rb > 0 ? sprintf("%.2f", ra / rb) : "n/a"
+		printf("%-16s records per CPU-second %s   records stored %.2f\n", who, r, b > 0 ? a / b : 0) }'
 }
 
 echo "stream: $N records, $RATE records/s, $K per datagram, loopback in namespace $ns"
-echo "ours: $RECV (decoder + SQLite store)"
+echo "ours:   $RECV (decoder + SQLite store)"
+[ -n "$OCSERV" ] && echo "ocserv: $OCSERV with nvm = true (CPU of ocserv-nvm only)"
 run_ours
+[ -n "$OCSERV" ] && run_ocserv
 run_nfcapd
 run_nfacctd
-ratio ours nfcapd
-ratio ours nfacctd
+for who in ours ocserv; do
+	ratio "$who" nfcapd
+	ratio "$who" nfacctd
+done

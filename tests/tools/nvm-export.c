@@ -178,7 +178,7 @@ static void set_var(fbVarfield_t *v, char *s)
 static void fill(struct exporter *x, const struct nvx_flow *f, struct nvx_flow *keep,
 		 struct xrec *r)
 {
-	unsigned k, alen = f->v6 ? 16 : 4;
+	unsigned k;
 	uint8_t *names, *hashes;
 
 	*keep = *f;		/* the varfields point into it until fBufAppend */
@@ -223,7 +223,6 @@ static void fill(struct exporter *x, const struct nvx_flow *f, struct nvx_flow *
 		memcpy(r->addr, &s4, 4);
 		memcpy(r->addr + 4, &d4, 4);
 	}
-	(void)alen;
 }
 
 static void export_records(struct exporter *x, unsigned n, unsigned per_msg)
@@ -318,8 +317,10 @@ static void send_file(const char *path, const char *host, const char *port, unsi
 
 			if (mlen < 16 || off + mlen > len)
 				break;
+			/* ahead of schedule: sleep 1 ms, then send what is due as a burst (a
+			 * busy wait would take a core from the collector being measured) */
 			while (rate > 0 && (double)recs > (mono() - t0) * rate)
-				;	/* busy pacing: sleeps are too coarse at 100k+/s */
+				usleep(1000);
 			if (send(fd, b + off, mlen, 0) < 0 && errno != ECONNREFUSED)
 				perror("nvm-export: send");
 			if (off == 0)

@@ -311,6 +311,26 @@ static void test_values_once(void **state)
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM flows WHERE vpn_user IS NULL"), 3);
 }
 
+/* a file of another schema version is refused, not half-upgraded */
+static void test_old_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct nvm_store_cfg cfg = { .path = f->path };
+	struct nvm_store *st = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+				      " INSERT INTO meta VALUES('schema', '1');"
+				      " CREATE TABLE flows(id INTEGER PRIMARY KEY);", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(nvm_store_open(f->ctx, &cfg, &st), -EPROTO);
+	assert_null(st);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM sqlite_master WHERE name ="
+				    " 'flow_rows'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_elements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_schema_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
