@@ -50,7 +50,8 @@ struct nvm_ctx {
 	uint64_t rate_prev;             /* `stored` at the last rate sample */
 	ev_tstamp rate_t;
 	double rate;                    /* records stored per second, last sample */
-	uint8_t buf[NVM_MAX_DGRAM];
+	struct rx_batch *rx;            /* receive buffers for one recvmmsg */
+	uint64_t rx_truncated;          /* datagrams larger than a receive buffer */
 };
 
 /* nvm-rx.c: sockets, decoder glue */

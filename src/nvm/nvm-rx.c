@@ -12,7 +12,16 @@
 #include "nvm/nvm-sess.h"
 
 #define RX_BURST 64                     /* datagrams per wake-up, then other sockets' turn */
-#define RX_RCVBUF (8 * 1024 * 1024)     /* NVM clients send in bursts */
+#define RX_BATCH 16                     /* datagrams per recvmmsg */
+#define RX_DGRAM 9216                   /* IPFIX over UDP stays below the path MTU; jumbo at most */
+
+struct rx_batch {
+	struct mmsghdr msg[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_storage from[RX_BATCH];
+	uint8_t buf[RX_BATCH][RX_DGRAM];
+};
+#define RX_RCVBUF (32 * 1024 * 1024)    /* bursts arrive while a batch commits */
 
 static uint64_t mono_ms(void)
 {
@@ -98,28 +107,50 @@ static bool is_dtls(const uint8_t *buf, size_t len)
 	return len > 0 && buf[0] >= 20 && buf[0] <= 25;
 }
 
+static void dispatch(struct nvm_ctx *n, int fd, struct sockaddr *from, socklen_t flen,
+		     uint8_t *buf, size_t len)
+{
+	if (n->dtls != NULL && is_dtls(buf, len))
+		nvm_dtls_input(n->dtls, n, fd, from, flen, buf, len);
+	else if (n->dtls != NULL)
+		n->plain_refused++;     /* nvm-dtls: plain IPFIX is not accepted */
+	else
+		nvm_rx_ipfix(n, from, flen, buf, len);
+}
+
+/*
+ * recvmmsg: one system call for a batch of datagrams. At exporter rates the
+ * wake-up and the call cost as much as decoding, so batching is what keeps
+ * up without loss.
+ */
 static void udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct nvm_ctx *n = w->data;
-	struct sockaddr_storage from;
-	socklen_t flen;
-	ssize_t len;
+	struct rx_batch *b = n->rx;
+	int got;
 
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < RX_BURST; i++) {
-		flen = sizeof(from);
-		len = recvfrom(w->fd, n->buf, sizeof(n->buf), MSG_DONTWAIT,
-			       (struct sockaddr *)&from, &flen);
-		if (len < 0)
+	for (int round = 0; round < RX_BURST / RX_BATCH; round++) {
+		for (int i = 0; i < RX_BATCH; i++) {
+			b->iov[i] = (struct iovec){ b->buf[i], sizeof(b->buf[i]) };
+			b->msg[i].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
+				.msg_namelen = sizeof(b->from[i]), .msg_iov = &b->iov[i],
+				.msg_iovlen = 1 };
+		}
+		got = recvmmsg(w->fd, b->msg, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
 			return;
-		if (n->dtls != NULL && is_dtls(n->buf, (size_t)len))
-			nvm_dtls_input(n->dtls, n, w->fd, (struct sockaddr *)&from, flen, n->buf,
-				       (size_t)len);
-		else if (n->dtls != NULL)
-			n->plain_refused++;     /* nvm-dtls: plain IPFIX is not accepted */
-		else
-			nvm_rx_ipfix(n, (struct sockaddr *)&from, flen, n->buf, (size_t)len);
+		for (int i = 0; i < got; i++) {
+			if (b->msg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				n->rx_truncated++;
+				continue;
+			}
+			dispatch(n, w->fd, (struct sockaddr *)&b->from[i], b->msg[i].msg_hdr.msg_namelen,
+				 b->buf[i], b->msg[i].msg_len);
+		}
+		if (got < RX_BATCH)
+			return;
 	}
 }
 
@@ -154,6 +185,9 @@ int nvm_rx_open(struct nvm_ctx *n)
 	char port[16];
 	int rc;
 
+	n->rx = talloc_zero(n, struct rx_batch);
+	if (n->rx == NULL)
+		return -ENOMEM;
 	snprintf(port, sizeof(port), "%u", n->cfg->nvm_port);
 	rc = getaddrinfo(n->cfg->nvm_listen_host, port, &hints, &res);
 	if (rc != 0) {
