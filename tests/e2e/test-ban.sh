@@ -28,9 +28,13 @@ attempt w2 1 wrong
 # sec-mod reports the points to main on its own time: wait until the ban shows
 e2e_wait_for 10 sh -c "'$OCCTL_BIN' -s '$E2E_OCCTL_SOCK' show ip bans 2>/dev/null | grep -qF '$E2E_OUT_IP'" ||
 	e2e_fail "no ban after two wrong passwords: $(e2e_occtl show ip bans | tr '\n' '|')"
-# banned now: even the right password gets nowhere
+# banned now: even the right password gets nowhere. ocserv 1.1.6 sometimes lets the next
+# connection of an address it already lists through (seen once in three CI runs), so this is
+# asserted for wolfguard only.
 attempt r1 1 alicepass
-assert_not_contains "$(e2e_client_log r1)" "Configured as" "banned client"
+if [ "$E2E_STRICT" = 1 ]; then
+	assert_not_contains "$(e2e_client_log r1)" "Configured as" "banned client"
+fi
 bans=$(e2e_occtl show ip bans)
 assert_contains "$bans" "$E2E_OUT_IP" "occtl show ip bans"
 # ocserv 1.1.6 lists the ban but its status still counts 0 there; ours counts it
