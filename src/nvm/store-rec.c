@@ -299,7 +299,11 @@ static int bind_addr(struct nvm_store *st, sqlite3_stmt *s, int idx, const struc
 	return bind_bytes(st, s, idx, true, buf, n ? (int)n : -1);
 }
 
-/* seconds from the *_S column, else the *_MS column divided down */
+/*
+ * seconds from the *_S column, else the *_MS column divided down; a start
+ * time that neither gives (standard exporters often send sysUpTime-relative
+ * times instead) is the arrival time, so time-range queries still find it
+ */
 static int bind_time(struct nvm_store *st, sqlite3_stmt *s, int idx,
 		     const struct nvm_record *rec, enum nvz_col sec, enum nvz_col ms)
 {
@@ -311,6 +315,8 @@ static int bind_time(struct nvm_store *st, sqlite3_stmt *s, int idx,
 	v = rec->named[ms];
 	if (v != NULL && v->kind == NVZ_KIND_TIME_MS && nvm_value_uint(v, &x) == 0)
 		return bind_int(st, s, idx, (int64_t)(x / 1000));
+	if (sec == NVZ_COL_START_S)
+		return bind_int(st, s, idx, (int64_t)st->now);
 	return bind_null(st, s, idx);
 }
 
