@@ -73,6 +73,7 @@ struct wk_dtls {
 	gnutls_session_t s;
 	int fd;
 	bool up;
+	bool restart;                   /* a new ClientHello waits in `first` */
 	int push_errno;                 /* errno of the last failed send */
 	uint8_t first[DTLS_MAX_HELLO];  /* the hello main read for us, served first */
 	size_t first_len;
@@ -174,8 +175,19 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
 		return n;
 	}
 	n = recv(d->fd, buf, len, MSG_DONTWAIT);
-	if (n < 0)
+	if (n < 0) {
 		gnutls_transport_set_errno(d->s, errno == EWOULDBLOCK ? EAGAIN : errno);
+		return n;
+	}
+	/* an epoch-0 handshake record on a live session: the client starts over (rekey) */
+	if (d->up && n >= 13 && n <= (ssize_t)sizeof(d->first) && ((uint8_t *)buf)[0] == 22 &&
+	    ((uint8_t *)buf)[3] == 0 && ((uint8_t *)buf)[4] == 0) {
+		memcpy(d->first, buf, (size_t)n);
+		d->first_len = (size_t)n;
+		d->restart = true;
+		gnutls_transport_set_errno(d->s, EAGAIN);
+		return -1;
+	}
 	return n;
 }
 
@@ -215,17 +227,14 @@ void wk_dtls_close(struct wk_dtls *d)
 	d->first_len = 0;
 }
 
-int wk_dtls_accept(struct wk_dtls *d, int fd, const uint8_t *first, size_t len)
+/* a new server session on d->fd that starts with the datagram in d->first */
+static int session_init(struct wk_dtls *d)
 {
 	const char *err = NULL;
 	int rc;
 
-	wk_dtls_close(d);
-	d->fd = fd;
-	if (len > sizeof(d->first))
-		len = 0;
-	memcpy(d->first, first, len);
-	d->first_len = len;
+	d->up = false;
+	d->restart = false;
 	if ((rc = gnutls_init(&d->s, GNUTLS_SERVER | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK)) < 0 ||
 	    (rc = gnutls_priority_set_direct(d->s, d->priorities, &err)) < 0 ||
 	    (rc = d->suite ? prime_legacy(d) : gnutls_credentials_set(d->s, GNUTLS_CRD_PSK, d->cred)) < 0) {
@@ -241,6 +250,29 @@ int wk_dtls_accept(struct wk_dtls *d, int fd, const uint8_t *first, size_t len)
 	gnutls_dtls_set_mtu(d->s, d->udp_mtu);
 	gnutls_dtls_set_timeouts(d->s, DTLS_RETRANS_MS, DTLS_TOTAL_MS);
 	return 0;
+}
+
+int wk_dtls_accept(struct wk_dtls *d, int fd, const uint8_t *first, size_t len)
+{
+	wk_dtls_close(d);
+	d->fd = fd;
+	if (len > sizeof(d->first))
+		len = 0;
+	memcpy(d->first, first, len);
+	d->first_len = len;
+	return session_init(d);
+}
+
+/*
+ * The client rekeys DTLS with a brand-new handshake from the same port (the
+ * datagram is in d->first): a new session on the same socket, not a
+ * renegotiation of the old one.
+ */
+static int restart_session(struct wk_dtls *d)
+{
+	gnutls_deinit(d->s);
+	d->s = NULL;
+	return session_init(d);
 }
 
 ssize_t wk_dtls_rebind(struct wk_dtls *d, int fd, const uint8_t *first, size_t len,
@@ -312,6 +344,12 @@ ssize_t wk_dtls_recv(struct wk_dtls *d, uint8_t *buf, size_t len)
 	if (!d->up)
 		return 0;
 	n = gnutls_record_recv(d->s, buf, len);
+	if (d->restart) {
+		log_debug("DTLS: the client starts a new handshake; new session");
+		if (restart_session(d) < 0)
+			wk_dtls_close(d);
+		return 0;       /* the tunnel drives the handshake; data goes over TLS meanwhile */
+	}
 	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 		return 0;
 	if (n == GNUTLS_E_REHANDSHAKE) {

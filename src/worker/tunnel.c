@@ -300,6 +300,12 @@ static int read_dtls(struct tunnel *t)
 	}
 	for (int i = 0; i < TUN_BATCH && !t->done; i++) {
 		n = wk_dtls_recv(w->dtls, buf, sizeof(buf));
+		/* a rekeying client's new hello restarts the session: answer it now */
+		if (n == 0 && !wk_dtls_up(w->dtls) && wk_dtls_fd(w->dtls) >= 0) {
+			if (wk_dtls_handshake(w->dtls) == 1)
+				dtls_established(t);
+			return 0;
+		}
 		if (n <= 0)
 			return 0;
 		t->last_rx = t->last_dtls_rx = time(NULL);

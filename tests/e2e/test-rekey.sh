@@ -23,6 +23,10 @@ for c in t13 t12; do
 	# give the rekey (TLS, then DTLS) a moment to finish or fail
 	e2e_wait_for 5 grep -q "DTLS rekey due" "$(e2e_client_log "$c")"
 	assert_not_contains "$(e2e_client_log "$c")" "Rehandshake failed" "$c rekey"
+	# DTLS comes back after its own rekey (a second established line), without waiting for
+	# the client's 60 s retry
+	e2e_wait_for 20 sh -c "[ \$(grep -c 'Established DTLS connection' '$(e2e_client_log "$c")') -ge 2 ]" ||
+		e2e_fail "$c: DTLS not re-established after its rekey: $(e2e_excerpt "$(e2e_client_log "$c")")"
 done
 for i in 1 2; do
 	c=$([ $i = 1 ] && echo t13 || echo t12)
