@@ -65,6 +65,7 @@ struct main_ctx {
 	char *config_text;      /* snapshot every worker parses */
 	size_t config_len;
 	int config_fd;          /* sealed memfd holding config_text */
+	char *config_path;      /* re-read on SIGHUP */
 	uint8_t hmac_key[STARTUP_KEY_LEN];
 	char *secmod_socket;
 	pid_t secmod_pid;

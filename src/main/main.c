@@ -76,26 +76,69 @@ static int parse_opts(int argc, char **argv, struct main_opts *o)
 	return 0;
 }
 
-/* The config every worker parses: a sealed memfd, so later edits do not leak in. */
+/* a sealed memfd holding exactly these bytes: what workers parse, later edits cannot leak in */
+static int sealed_copy(const void *data, size_t len)
+{
+	int fd = memfd_create("ocserv-config", MFD_CLOEXEC | MFD_ALLOW_SEALING), rc;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc < 0 ? rc : -EIO;
+	}
+	return fd;
+}
+
 static int make_snapshot(struct main_ctx *m, const char *path)
 {
 	gnutls_datum_t raw = { NULL, 0 };
-	int fd, rc = gnutls_load_file(path, &raw);
+	int fd;
 
-	if (rc < 0)
+	if (gnutls_load_file(path, &raw) < 0)
 		return -ENOENT;
-	fd = memfd_create("ocserv-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || write(fd, raw.data, raw.size) != (ssize_t)raw.size ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		rc = -errno;
-		if (fd >= 0)
-			close(fd);
-		gnutls_free(raw.data);
-		return rc;
-	}
+	fd = sealed_copy(raw.data, raw.size);
 	gnutls_free(raw.data);
+	if (fd < 0)
+		return fd;
 	m->config_fd = fd;
 	return 0;
+}
+
+/*
+ * SIGHUP: new connections get the file as it is now (banner, routes, DNS,
+ * timers ...). What main set up at start (listeners, pools, sec-mod, the
+ * collector) stays as it was, as with ocserv's non-reloadable options. A
+ * broken file is refused with its reason and the running one kept.
+ */
+static void reload(struct main_ctx *m)
+{
+	gnutls_datum_t raw = { NULL, 0 };
+	struct cfg *cfg = NULL;
+	char *err = NULL;
+	int fd;
+
+	if (gnutls_load_file(m->config_path, &raw) < 0) {
+		log_err("reload: cannot read %s; keeping the running configuration", m->config_path);
+		return;
+	}
+	if (cfg_parse_buf(m, m->config_path, (const char *)raw.data, raw.size, &cfg, &err) < 0 ||
+	    cfg_check(cfg, &err) < 0 || (fd = sealed_copy(raw.data, raw.size)) < 0) {
+		log_err("reload: %s; keeping the running configuration", err ? err : "failed");
+		talloc_free(cfg);
+		gnutls_free(raw.data);
+		return;
+	}
+	gnutls_free(raw.data);
+	close(m->config_fd);
+	m->config_fd = fd;
+	/* main keeps the view it started with (pools, listeners); these two limits follow */
+	m->cfg->max_clients = cfg->max_clients;
+	m->cfg->max_same_clients = cfg->max_same_clients;
+	talloc_free(cfg);
+	log_info("reloaded %s: new connections use it", m->config_path);
 }
 
 static int listen_one(struct main_ctx *m, const struct addrinfo *ai)
@@ -226,9 +269,8 @@ static void term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 static void hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)loop;
-	(void)w;
 	(void)revents;
-	log_info("SIGHUP: configuration reload is not supported yet; ignoring");
+	reload(w->data);
 }
 
 int main_start_secmod(struct main_ctx *m);
@@ -271,6 +313,7 @@ static void watch(struct main_ctx *m)
 	ev_signal_init(&m->sig_int, term_cb, SIGINT);
 	ev_signal_start(m->loop, &m->sig_int);
 	ev_signal_init(&m->sig_hup, hup_cb, SIGHUP);
+	m->sig_hup.data = m;
 	ev_signal_start(m->loop, &m->sig_hup);
 }
 
@@ -336,6 +379,7 @@ int main(int argc, char **argv)
 	}
 	apply_log_level(&o, m->cfg);
 	m->foreground = o.foreground;
+	m->config_path = talloc_strdup(m, o.config);
 	m->debug = o.debug;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
 	if (n <= 0) {
