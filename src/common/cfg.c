@@ -333,6 +333,20 @@ out:
 }
 
 /* NULL if fine, else a reason allocated on ctx */
+/* what would otherwise make ocserv-nvm exit at start, again and again under main's restarts */
+static char *check_nvm(TALLOC_CTX *ctx, const struct cfg *c)
+{
+	if (!c->nvm)
+		return NULL;
+	if (c->nvm_port == 0 || c->nvm_port > 65535)
+		return talloc_asprintf(ctx, "nvm-port %u is not a port", c->nvm_port);
+	if (c->nvm_dtls && (c->nvm_cert == NULL || c->nvm_key == NULL))
+		return talloc_strdup(ctx, "nvm-dtls needs nvm-cert and nvm-key");
+	if (c->nvm_client_ca != NULL && !c->nvm_dtls)
+		return talloc_strdup(ctx, "nvm-client-ca is only used with nvm-dtls = true");
+	return NULL;
+}
+
 static char *check_one(TALLOC_CTX *ctx, const struct cfg *c)
 {
 	if (c->n_auth == 0)
@@ -353,7 +367,7 @@ static char *check_one(TALLOC_CTX *ctx, const struct cfg *c)
 		return talloc_strdup(ctx, "match-tls-dtls-ciphers cannot be used with cisco-client-compat");
 	if (c->device == NULL || c->socket_file == NULL)
 		return talloc_strdup(ctx, "'device' and 'socket-file' must not be empty");
-	return NULL;
+	return check_nvm(ctx, c);
 }
 
 int cfg_check(const struct cfg *cfg, char **ret_err)

@@ -727,6 +727,17 @@ static void test_check(void **state)
 	c = parse_ok(ctx, talloc_asprintf(ctx, "%scisco-client-compat = true\n"
 					  "match-tls-dtls-ciphers = true\n", base));
 	assert_int_equal(cfg_check(c, &err), -EINVAL);
+	/* the collector's options are checked before ocserv-nvm could fail on them */
+	c = parse_ok(ctx, talloc_asprintf(ctx, "%snvm = true\nnvm-dtls = true\n", base));
+	assert_int_equal(cfg_check(c, &err), -EINVAL);
+	assert_non_null(strstr(err, "nvm-cert"));
+	c = parse_ok(ctx, talloc_asprintf(ctx, "%snvm = true\nnvm-client-ca = /ca\n", base));
+	assert_int_equal(cfg_check(c, &err), -EINVAL);
+	c = parse_ok(ctx, talloc_asprintf(ctx, "%snvm = true\nnvm-dtls = true\nnvm-cert = /c\n"
+					  "nvm-key = /k\nnvm-client-ca = /ca\n", base));
+	assert_int_equal(cfg_check(c, NULL), 0);
+	c = parse_ok(ctx, talloc_asprintf(ctx, "%snvm-dtls = true\n", base));
+	assert_int_equal(cfg_check(c, NULL), 0);        /* nvm off: nothing to check */
 	talloc_free(ctx);
 }
 
