@@ -1,48 +1,17 @@
 /* nvm/nvm-sandbox.c: give up root, then a seccomp allow-list, before any exporter byte. Runs in: ocserv-nvm. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/privs.h"
 #include "nvm/nvm-sandbox.h"
 
 int nvm_drop_privileges(const struct cfg *cfg)
 {
-	const char *user = cfg->run_as_user ? cfg->run_as_user : "nobody";
-	struct passwd *pw;
-	struct group *gr;
-	gid_t gid;
-
-	if (getuid() != 0)
-		return 0;       /* started unprivileged: nothing to give up */
-	pw = getpwnam(user);
-	if (pw == NULL) {
-		log_err("run-as-user '%s' does not exist", user);
-		return -ENOENT;
-	}
-	gid = pw->pw_gid;
-	if (cfg->run_as_group != NULL) {
-		gr = getgrnam(cfg->run_as_group);
-		if (gr == NULL) {
-			log_err("run-as-group '%s' does not exist", cfg->run_as_group);
-			return -ENOENT;
-		}
-		gid = gr->gr_gid;
-	}
-	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
-		log_err("cannot drop privileges: %s", strerror(errno));
-		return -errno;
-	}
-	if (setuid(0) == 0)
-		return -EPERM;
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	setrlimit(RLIMIT_NPROC, &(struct rlimit){ 0, 0 });
-	return 0;
+	return privs_drop(cfg->run_as_user, cfg->run_as_group);
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include "common/ipc.h"
 #include "common/log.h"
+#include "common/privs.h"
 #include "ipc/ipc-msg.h"
 #include "worker/seccomp.h"
 #include "worker/worker-fds.h"
@@ -105,7 +106,7 @@ int main(void)
 	setsockopt(WORKER_FD_CLIENT, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	log_init("worker", false);
 	if (startup(w) < 0 || wk_tls_setup(w) < 0 || wk_load_profile(w) < 0 ||
-	    connect_secmod(w) < 0 || wk_drop_privileges(w) < 0)
+	    connect_secmod(w) < 0 || privs_drop(w->cfg->run_as_user, w->cfg->run_as_group) < 0)
 		return 1;
 	if (w->cfg->isolate_workers && wk_seccomp_apply() < 0)
 		return 1;

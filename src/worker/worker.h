@@ -87,7 +87,5 @@ int wk_http_respond(struct wk *w, int code, const char *extra_headers, const cha
 /* tunnel.c */
 int wk_connect(struct wk *w, const uint8_t *extra, size_t extra_len);
 
-/* privs.c */
-int wk_drop_privileges(struct wk *w);
 
 #endif /* WORKER_WORKER_H */

@@ -1,4 +1,4 @@
-/* worker/privs.c: give up root before touching peer bytes. Runs in: worker. */
+/* common/privs.c: give up root for good. Runs in: worker, ocserv-nvm. */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -8,12 +8,10 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "worker/worker.h"
+#include "common/privs.h"
 
-int wk_drop_privileges(struct wk *w)
+int privs_drop(const char *user, const char *group)
 {
-	const char *user = w->cfg->run_as_user;
-	const char *group = w->cfg->run_as_group;
 	struct passwd *pw;
 	struct group *gr;
 	gid_t gid;
