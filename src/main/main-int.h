@@ -22,6 +22,7 @@ struct ban_table;
 enum proc_state {
 	PROC_AUTH = 0,          /* worker runs TLS and login */
 	PROC_WAIT_SM,           /* cookie sent to sec-mod, waiting */
+	PROC_WAIT_SCRIPT,       /* tunnel ready, connect-script running */
 	PROC_CONNECTED,         /* tunnel handed over */
 };
 
@@ -56,6 +57,10 @@ struct proc {
 	uint64_t rx_bytes, tx_bytes;
 	uint8_t dtls_id[32];    /* what this session's DTLS ClientHello carries */
 	time_t udp_fwd_time;    /* last time main handed this worker a UDP socket */
+	pid_t script_pid;       /* connect-script deciding on this session, 0 if none */
+	int pending_tun_fd;     /* the tun, kept while the connect-script runs */
+	bool have_timeout;
+	uint32_t timeout_remaining;
 	struct proc *next;
 };
 
@@ -97,6 +102,9 @@ struct proc *proc_new(struct main_ctx *m, pid_t pid, int fd);
 struct proc *proc_by_pid(struct main_ctx *m, pid_t pid);
 void proc_remove(struct proc *p, int status);
 unsigned proc_count_user(struct main_ctx *m, const char *user, const uint8_t *except_sid);
+
+/* session.c: a child that is not a worker, sec-mod or ocserv-nvm: a script ended */
+void main_script_done(struct main_ctx *m, pid_t pid, int status);
 
 /* worker-cmd.c */
 void main_worker_cb(struct ev_loop *loop, ev_io *w, int revents);

@@ -256,6 +256,8 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	p = proc_by_pid(m, w->rpid);
 	if (p != NULL)
 		proc_remove(p, w->rstatus);
+	else
+		main_script_done(m, w->rpid, w->rstatus);
 }
 
 static void term_cb(struct ev_loop *loop, ev_signal *w, int revents)

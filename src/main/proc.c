@@ -8,6 +8,7 @@
 #include "ipc/ipc-msg.h"
 #include "ipc/ipc.pb-c.h"
 #include "main/main-int.h"
+#include "main/script.h"
 #include "main/nvm-link.h"
 
 static int proc_destroy(struct proc *p)
@@ -15,6 +16,8 @@ static int proc_destroy(struct proc *p)
 	ev_io_stop(p->m->loop, &p->w);
 	if (p->fd >= 0)
 		close(p->fd);
+	if (p->pending_tun_fd >= 0)
+		close(p->pending_tun_fd);
 	return 0;
 }
 
@@ -28,6 +31,7 @@ struct proc *proc_new(struct main_ctx *m, pid_t pid, int fd)
 	p->pid = pid;
 	p->fd = fd;
 	p->conn_time = time(NULL);
+	p->pending_tun_fd = -1;
 	talloc_set_destructor(p, proc_destroy);
 	ev_io_init(&p->w, main_worker_cb, fd, EV_READ);
 	p->w.data = p;
@@ -100,8 +104,11 @@ void proc_remove(struct proc *p, int status)
 		}
 	m->n_procs--;
 	/* a session held or being opened must be released, whoever ended it */
-	if (p->have_sid && (p->state == PROC_CONNECTED))
+	if (p->have_sid && (p->state == PROC_CONNECTED || p->state == PROC_WAIT_SCRIPT))
 		close_session(p, status);
+	if (p->state == PROC_CONNECTED && m->cfg->disconnect_script != NULL &&
+	    script_spawn(m->cfg->disconnect_script, p, "disconnect") < 0)
+		log_err("cannot run disconnect-script %s", m->cfg->disconnect_script);
 	if (p->state == PROC_CONNECTED)
 		nvm_link_session(p, false);
 	if (p->have_lease)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <gnutls/crypto.h>
 
@@ -11,6 +12,7 @@
 #include "main/main-int.h"
 #include "main/nvm-link.h"
 #include "main/ban.h"
+#include "main/script.h"
 #include "main/tun.h"
 
 static int send_failure(struct proc *p, const char *reason)
@@ -51,10 +53,12 @@ static void fill_lease(AuthCookieRep *r, struct ip_lease *l)
 	}
 }
 
+static int refuse_tunnel(struct proc *p, const char *reason);
+static int send_tunnel(struct proc *p);
+
 static int open_tunnel(struct proc *p, const SecmSessionReply *sr)
 {
 	struct main_ctx *m = p->m;
-	AuthCookieRep r = AUTH_COOKIE_REP__INIT;
 	struct ip_lease want = { 0 };
 	int tun_fd = -1, rc;
 
@@ -85,13 +89,53 @@ static int open_tunnel(struct proc *p, const SecmSessionReply *sr)
 		release_orphan(m, p->sid);
 		return send_failure(p, "Server configuration error");
 	}
+	p->pending_tun_fd = tun_fd;
+	p->have_timeout = sr->has_session_timeout_remaining;
+	p->timeout_remaining = sr->session_timeout_remaining;
+	if (m->cfg->connect_script != NULL) {
+		/* the admin's script decides, as in ocserv; the worker waits for its answer */
+		pid_t pid = script_spawn(m->cfg->connect_script, p, "connect");
+
+		if (pid > 0) {
+			p->script_pid = pid;
+			p->state = PROC_WAIT_SCRIPT;
+			return 0;
+		}
+		log_err("cannot run connect-script %s: %s", m->cfg->connect_script,
+			strerror((int)-pid));
+		return refuse_tunnel(p, "Server configuration error");
+	}
+	return send_tunnel(p);
+}
+
+/* undo a prepared tunnel that will not be handed over */
+static int refuse_tunnel(struct proc *p, const char *reason)
+{
+	struct main_ctx *m = p->m;
+
+	if (p->pending_tun_fd >= 0) {
+		close(p->pending_tun_fd);
+		p->pending_tun_fd = -1;
+	}
+	ip_lease_release(m->pool, &p->lease);
+	p->have_lease = false;
+	release_orphan(m, p->sid);
+	return send_failure(p, reason);
+}
+
+static int send_tunnel(struct proc *p)
+{
+	struct main_ctx *m = p->m;
+	AuthCookieRep r = AUTH_COOKIE_REP__INIT;
+	int tun_fd = p->pending_tun_fd, rc;
+
 	r.result = AUTH_RESULT__AUTH_OK;
 	r.username = p->username;
 	r.groupname = p->groupname;
 	r.tun_name = p->tun_name;
-	if (sr->has_session_timeout_remaining) {
+	if (p->have_timeout) {
 		r.has_session_timeout_remaining = 1;
-		r.session_timeout_remaining = sr->session_timeout_remaining;
+		r.session_timeout_remaining = p->timeout_remaining;
 	}
 	fill_lease(&r, &p->lease);
 	if (gnutls_rnd(GNUTLS_RND_NONCE, p->dtls_id, sizeof(p->dtls_id)) == 0) {
@@ -104,6 +148,7 @@ static int open_tunnel(struct proc *p, const SecmSessionReply *sr)
 	rc = ipc_send(p->fd, IPC_MAIN_WK_COOKIE_REP, &r.base, tun_fd);
 	/* the worker holds the only descriptor now: the tun dies with it */
 	close(tun_fd);
+	p->pending_tun_fd = -1;
 	log_info("user '%s' connected from %s on %s", p->username, p->remote_ip, p->tun_name);
 	nvm_link_session(p, true);
 	return rc;
@@ -153,6 +198,28 @@ static void ban_points(struct main_ctx *m, TALLOC_CTX *tmp, const struct ipc_msg
 		return;
 	if (ban_add(m->bans, b->ip, b->points, time(NULL)))
 		log_info("%s banned for %u s (wrong passwords)", b->ip, m->cfg->ban_time);
+}
+
+void main_script_done(struct main_ctx *m, pid_t pid, int status)
+{
+	struct proc *p;
+
+	for (p = m->procs; p != NULL; p = p->next)
+		if (p->script_pid == pid)
+			break;
+	if (p == NULL)
+		return;         /* a disconnect-script, or its worker is gone already */
+	p->script_pid = 0;
+	if (p->state != PROC_WAIT_SCRIPT)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (send_tunnel(p) < 0)
+			kill(p->pid, SIGTERM);
+		return;
+	}
+	log_info("connect-script refused user '%s' (status %d)", p->username,
+		 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	refuse_tunnel(p, "Connect script failed");
 }
 
 void main_secmod_cb(struct ev_loop *loop, ev_io *w, int revents)

@@ -11,7 +11,8 @@
 #include "main/tun.h"
 
 #define PROC_IN(st) (1u << (st))
-#define PROC_ANY (PROC_IN(PROC_AUTH) | PROC_IN(PROC_WAIT_SM) | PROC_IN(PROC_CONNECTED))
+#define PROC_ANY (PROC_IN(PROC_AUTH) | PROC_IN(PROC_WAIT_SM) | PROC_IN(PROC_WAIT_SCRIPT) | \
+		  PROC_IN(PROC_CONNECTED))
 
 struct main_handler {
 	uint8_t type;
