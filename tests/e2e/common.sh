@@ -441,7 +441,7 @@ e2e_worker_for_ip() {
 	local ip=$1 w
 	for w in $(e2e_worker_pids); do
 		if ip netns exec "$E2E_SNS" ss -Htnp state established "( sport = :$E2E_PORT )" 2>/dev/null |
-			grep -F "$ip:" | grep -q "pid=$w,"; then
+			grep -F "$ip:" | grep "pid=$w," >/dev/null; then
 			echo "$w"
 			return 0
 		fi

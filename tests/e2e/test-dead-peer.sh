@@ -26,7 +26,7 @@ ip6=$(e2e_env a INTERNAL_IP6_ADDRESS)
 sip=$(e2e_server_tun_addr "$ip4")
 assert_ping "$cns" "$sip" "before the cut"
 worker=$(e2e_worker_for_ip 192.0.2.2) || e2e_fatal "no worker holds the client's TCP connection"
-users_listed() { e2e_occtl show users | grep -qw alice; }
+users_listed() { e2e_occtl show users | grep -w alice >/dev/null; }
 have_occtl=0
 if e2e_is_prog "$OCCTL_BIN" && users_listed; then have_occtl=1; fi
 e2e_log "occtl lists alice before the cut: $have_occtl"

@@ -32,7 +32,7 @@ assert_ping "$E2E_SNS" "$bip" "server to client b after a's worker died"
 # The main process notices the death: A's server-side tun goes away and occtl stops listing the
 # worker (bounded wait: the machine may be busy).
 gone() {
-	ip -n "$E2E_SNS" -o -4 addr show | grep -q "peer $aip/" && return 1
+	ip -n "$E2E_SNS" -o -4 addr show | grep "peer $aip/" >/dev/null && return 1
 	e2e_is_prog "$OCCTL_BIN" || return 0
 	e2e_occtl show users > "$E2E_RUN/users.txt" || return 1
 	! grep -qE "^[[:space:]]*${w}[[:space:]]" "$E2E_RUN/users.txt"
