@@ -8,6 +8,7 @@
 
 #include "common/ctl-frame.h"
 #include "common/log.h"
+#include "common/sock.h"
 #include "ipc/ctl-msg.h"
 #include "nvm/nvm-int.h"
 
@@ -115,18 +116,8 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	while (c->off < c->len) {
-		ssize_t k = send(c->fd, c->out + c->off, c->len - c->off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (k < 0)
-			break;
-		c->off += (size_t)k;
-	}
+	if (sock_send_pending(c->fd, c->out, c->len, &c->off) == 1)
+		return;         /* the rest when the socket drains */
 	talloc_free(c);                 /* occtl reads one reply and closes */
 }
 
